@@ -1,0 +1,174 @@
+package dev.toolcalls.pipeline.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolcalls.pipeline.generate.DiscordLogGenerator;
+import dev.toolcalls.pipeline.util.LineReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measures extraction as a user runs it: generates about 1 GB of logs (if absent), extracts a small and the full set, each in a fresh JVM, and prints MB/s as the slope between the two sizes, the fixed start-up apart, the time of each stage, and a single-threaded Jackson scan of the same files for scale.")
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--dir", paramLabel = "DIR", defaultValue = "bench-data", description = "Where the generated logs and the lakes go (default ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--target-mb", paramLabel = "M", defaultValue = "1000", description = "Size of the generated logs (default ${DEFAULT-VALUE} MB).")
+  int targetMb;
+
+  @Option(names = "--days", paramLabel = "N", defaultValue = "30", description = "Days of generated logs (default ${DEFAULT-VALUE}).")
+  int days;
+
+  @Option(names = "--small-days", paramLabel = "N", defaultValue = "3", description = "The small input: the last N days (default ${DEFAULT-VALUE}).")
+  int smallDays;
+
+  @Mixin ConfigOptions configOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    Path logs = dir.resolve("logs");
+    List<Path> files = dailyFiles(logs);
+    if (files.isEmpty()) {
+      DiscordLogGenerator.Options o = new DiscordLogGenerator.Options();
+      o.outDir = logs;
+      o.days = days;
+      o.start = LocalDate.parse("2026-01-01");
+      o.seed = 7;
+      o.targetMb = targetMb;
+      DiscordLogGenerator.Result g = new DiscordLogGenerator(o).generate();
+      System.out.printf("generated %.1f MB of logs in %.1f s (%.0f MB/s)%n", g.bytes() / 1e6, g.seconds(), g.bytes() / 1e6 / g.seconds());
+      files = dailyFiles(logs);
+    }
+    long totalBytes = size(files);
+    List<Path> small = files.subList(Math.max(0, files.size() - smallDays), files.size());
+    String smallSince = dayOf(small.get(0));
+
+    double[] scan = jacksonScan(files);
+    Run smallRun = extractInFreshJvm(logs, dir.resolve("lake-small"), smallSince, dir.resolve("summary-small.json"));
+    Run bigRun = extractInFreshJvm(logs, dir.resolve("lake-full"), null, dir.resolve("summary-full.json"));
+
+    double slopeMbps = (bigRun.bytes - smallRun.bytes) / 1e6 / (bigRun.wallSeconds - smallRun.wallSeconds);
+    double fixed = smallRun.wallSeconds - smallRun.bytes / 1e6 / slopeMbps;
+    double jacksonMbps = scan[0] / 1e6 / scan[1];
+
+    System.out.println();
+    System.out.println("== extraction benchmark (" + Runtime.getRuntime().availableProcessors() + " cores) ==");
+    System.out.printf("input: %d files, %.1f MB (small run: last %d days, %.1f MB)%n", files.size(), totalBytes / 1e6, small.size(), smallRun.bytes / 1e6);
+    System.out.printf("%-34s %10s %10s %12s%n", "run (fresh JVM each)", "MB", "wall s", "examples");
+    System.out.printf("%-34s %10.1f %10.2f %12d%n", "small", smallRun.bytes / 1e6, smallRun.wallSeconds, smallRun.examples);
+    System.out.printf("%-34s %10.1f %10.2f %12d%n", "full", bigRun.bytes / 1e6, bigRun.wallSeconds, bigRun.examples);
+    System.out.printf("extraction throughput (slope between the two sizes): %.1f MB/s%n", slopeMbps);
+    System.out.printf("fixed cost of a fresh run (intercept): %.2f s; JVM start to Spark session: %.2f s%n", fixed, bigRun.startupSeconds);
+    System.out.printf("plain single-threaded Jackson scan: %.1f MB/s (%.1f MB in %.2f s); extraction = %.2f x one thread, %.0f%% of %d threads' worth%n",
+        jacksonMbps, scan[0] / 1e6, scan[1], slopeMbps / jacksonMbps, 100 * slopeMbps / (jacksonMbps * Runtime.getRuntime().availableProcessors()), Runtime.getRuntime().availableProcessors());
+    System.out.println("stages of the full run (s):");
+    bigRun.stages.forEach((k, v) -> System.out.printf("  %-20s %8.2f%n", k, v));
+    return 0;
+  }
+
+  private record Run(double wallSeconds, long bytes, long examples, double startupSeconds, Map<String, Double> stages) {}
+
+  private Run extractInFreshJvm(Path logs, Path lake, String since, Path summary) throws IOException, InterruptedException {
+    deleteRecursively(lake);
+    Files.deleteIfExists(summary);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent")) cmd.add(a);
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(PipelineCli.class.getName());
+    cmd.add("extract");
+    cmd.add("--logs=" + logs);
+    cmd.add("--lake=" + lake);
+    if (since != null) cmd.add("--since=" + since);
+    cmd.add("--summary-json=" + summary);
+    if (configOptions.confDir != null) cmd.add("--conf-dir=" + configOptions.confDir);
+    if (configOptions.configFile != null) cmd.add("--config=" + configOptions.configFile);
+    if (configOptions.profile != null) cmd.add("--profile=" + configOptions.profile);
+    for (String c : configOptions.overrides) cmd.add("--conf=" + c);
+    System.out.println("running: extract " + (since == null ? "--all" : "--since " + since) + " in a fresh JVM ...");
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).inheritIO().start();
+    int code = p.waitFor();
+    double wall = (System.nanoTime() - t0) / 1e9;
+    if (code != 0) throw new IllegalStateException("the extract run failed with exit code " + code);
+    JsonNode s = new ObjectMapper().readTree(summary.toFile());
+    JsonNode src = s.path("extract").path("sources").get(0);
+    Map<String, Double> stages = new java.util.LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = s.path("extract").path("stageSeconds").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      stages.put(e.getKey(), e.getValue().asDouble());
+    }
+    return new Run(wall, src.path("bytesRead").asLong(), src.path("examplesWritten").asLong(), s.path("startup_seconds").asDouble(), stages);
+  }
+
+  /** One thread, every line through Jackson's streaming parser: the bare cost of reading the JSON. */
+  private static double[] jacksonScan(List<Path> files) throws IOException {
+    JsonFactory f = new JsonFactory();
+    long bytes = 0, tokens = 0;
+    long t0 = System.nanoTime();
+    for (Path file : files) {
+      try (InputStream in = Files.newInputStream(file)) {
+        LineReader lines = new LineReader(in);
+        while (lines.next()) {
+          if (lines.length() == 0) continue;
+          try (JsonParser p = f.createParser(lines.buffer(), lines.start(), lines.length())) {
+            while (p.nextToken() != null) tokens++;
+          } catch (IOException bad) {
+            // counted as read; a scan has nothing to quarantine
+          }
+        }
+        bytes += lines.bytesRead();
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("jackson scan: %d tokens%n", tokens);
+    return new double[] {bytes, seconds};
+  }
+
+  private static List<Path> dailyFiles(Path logs) throws IOException {
+    if (!Files.isDirectory(logs)) return new ArrayList<>();
+    try (Stream<Path> s = Files.list(logs)) {
+      return new ArrayList<>(s.filter(p -> p.getFileName().toString().matches("conversations_\\d{4}-\\d{2}-\\d{2}\\.jsonl")).sorted().toList());
+    }
+  }
+
+  private static String dayOf(Path p) {
+    String n = p.getFileName().toString();
+    return n.substring("conversations_".length(), "conversations_".length() + 10);
+  }
+
+  private static long size(List<Path> files) throws IOException {
+    long n = 0;
+    for (Path p : files) n += Files.size(p);
+    return n;
+  }
+
+  private static void deleteRecursively(Path p) throws IOException {
+    if (!Files.exists(p)) return;
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    }
+  }
+}

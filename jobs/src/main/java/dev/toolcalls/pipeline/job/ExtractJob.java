@@ -1,0 +1,182 @@
+package dev.toolcalls.pipeline.job;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.toolcalls.pipeline.config.BadInputException;
+import dev.toolcalls.pipeline.config.PipelineConfig;
+import dev.toolcalls.pipeline.lake.Lake;
+import dev.toolcalls.pipeline.rules.RuleColumns;
+import dev.toolcalls.pipeline.rules.Rules;
+import dev.toolcalls.pipeline.source.ExtractRecord;
+import dev.toolcalls.pipeline.source.FileReport;
+import dev.toolcalls.pipeline.source.InputFile;
+import dev.toolcalls.pipeline.source.SourceFiles;
+import dev.toolcalls.pipeline.source.discord.CrossFileTurns;
+import dev.toolcalls.pipeline.source.discord.DiscordReadFunction;
+import dev.toolcalls.pipeline.source.discord.DiscordSettings;
+import dev.toolcalls.pipeline.spark.HadoopConf;
+import dev.toolcalls.schemas.ExamplesSchema;
+import dev.toolcalls.schemas.IngestLogSchema;
+import dev.toolcalls.schemas.QuarantineSchema;
+import dev.toolcalls.schemas.Sources;
+import dev.toolcalls.schemas.TableNames;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Extraction: reads the input folders, assembles examples and writes the {@code examples},
+ * {@code quarantine} and {@code ingest_log} tables. Each input file is read once, in one task; only
+ * the lines still open at a file's end are shuffled, to a small cross-file pass. The rows of the
+ * files read replace, in one commit per table, exactly the rows those files gave before.
+ */
+public final class ExtractJob {
+  /** What to extract; validated before any Spark work. */
+  public static final class Options {
+    public String logsDir;
+    public String lakeDir;
+    public SourceFiles.DaySelection days = SourceFiles.DaySelection.all();
+
+    public Options validate() {
+      if (lakeDir == null || lakeDir.isBlank()) throw new BadInputException("--lake is required");
+      if (logsDir == null) throw new BadInputException("nothing to extract: give --logs DIR");
+      return this;
+    }
+  }
+
+  private final SparkSession spark;
+  private final PipelineConfig config;
+  private final Options options;
+
+  public ExtractJob(SparkSession spark, PipelineConfig config, Options options) {
+    this.spark = spark;
+    this.config = config;
+    this.options = options.validate();
+  }
+
+  public ExtractResult execute() {
+    String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Rules rules = Rules.from(config);
+    DiscordSettings settings = DiscordSettings.from(config, rules.tools);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    List<InputFile> files = SourceFiles.daily(hadoop, options.logsDir, settings.filePattern, options.days);
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setJobGroup(runId, "extract " + options.logsDir, false);
+    StageTimer timer = new StageTimer(spark.sparkContext());
+    RuleColumns.register(spark, rules);
+    Lake lake = new Lake(spark, options.lakeDir);
+    String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
+    try {
+      ExtractResult.SourceSummary discord = extractDiscord(jsc, lake, files, settings, rules, runId, note, timer);
+      Map<String, Long> versions = new LinkedHashMap<>();
+      for (String t : lake.existingTables()) versions.put(t, lake.version(t));
+      return new ExtractResult(runId, lake.root(), rules.version, List.of(discord), timer.seconds(), versions);
+    } finally {
+      jsc.clearJobGroup();
+    }
+  }
+
+  private ExtractResult.SourceSummary extractDiscord(
+      JavaSparkContext jsc, Lake lake, List<InputFile> files, DiscordSettings settings, Rules rules, String runId, String note, StageTimer timer) {
+    // First pass: one task per file, every byte read once; the result is kept for the writes below.
+    JavaRDD<ExtractRecord> firstPass =
+        jsc.parallelize(files, files.size()).flatMap(new DiscordReadFunction(settings, new HadoopConf(jsc.hadoopConfiguration())))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<FileReport> reports = timer.time("read+assemble", () -> firstPass.filter(r -> r.kind == ExtractRecord.Kind.REPORT).map(r -> r.report).collect());
+      Set<String> failed = new HashSet<>();
+      for (FileReport r : reports) if (r.error != null) failed.add(r.file.relativePath);
+      List<String> written = new ArrayList<>();
+      for (InputFile f : files) if (!failed.contains(f.relativePath)) written.add(f.relativePath);
+
+      JavaRDD<ExtractRecord> kept = failed.isEmpty() ? firstPass : firstPass.filter(r -> !failed.contains(r.sourceFile));
+      int crossPartitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism()));
+      JavaRDD<ExtractRecord> crossFile =
+          kept.filter(r -> r.kind == ExtractRecord.Kind.HAND_OVER)
+              .mapToPair(r -> new Tuple2<>(r.row.getString(0), r.row))
+              .groupByKey(crossPartitions)
+              .flatMap(new CrossFileTurns(settings))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        if (!written.isEmpty()) {
+          JavaRDD<Row> exampleRows = kept.union(crossFile).filter(r -> r.kind == ExtractRecord.Kind.EXAMPLE).map(r -> r.row);
+          Dataset<Row> examples = RuleColumns.apply(spark.createDataFrame(exampleRows, ExamplesSchema.EXTRACTED));
+          timer.time("write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, Sources.DISCORD, written, note));
+
+          JavaRDD<Row> quarantineRows = kept.union(crossFile).filter(r -> r.kind == ExtractRecord.Kind.QUARANTINE).map(r -> r.row);
+          Dataset<Row> quarantine = spark.createDataFrame(quarantineRows, QuarantineSchema.TABLE);
+          timer.time("write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, Sources.DISCORD, written, note));
+        }
+      } finally {
+        crossFile.unpersist(false);
+      }
+
+      // Counts come back from the tables (one column, per file), so they are what was committed.
+      Map<String, Long> examplesPerFile = new TreeMap<>();
+      Map<String, Map<String, Long>> quarantinePerFile = new TreeMap<>();
+      Map<String, Long> quarantineByReason = new TreeMap<>();
+      if (!written.isEmpty()) {
+        timer.time("count", () -> {
+          for (Row r : lake.read(TableNames.EXAMPLES).where(col(ExamplesSchema.SOURCE).equalTo(Sources.DISCORD).and(col(ExamplesSchema.SOURCE_FILE).isin(written.toArray())))
+              .groupBy(ExamplesSchema.SOURCE_FILE).count().collectAsList()) {
+            examplesPerFile.put(r.getString(0), r.getLong(1));
+          }
+          for (Row r : lake.read(TableNames.QUARANTINE).where(col(QuarantineSchema.SOURCE).equalTo(Sources.DISCORD).and(col(QuarantineSchema.SOURCE_FILE).isin(written.toArray())))
+              .groupBy(QuarantineSchema.SOURCE_FILE, QuarantineSchema.REASON).count().collectAsList()) {
+            quarantinePerFile.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
+            quarantineByReason.merge(r.getString(1), r.getLong(2), Long::sum);
+          }
+        });
+      }
+      timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, rules.version, runId));
+
+      long bytes = 0, lines = 0, blank = 0, dups = 0, unknown = 0;
+      for (FileReport r : reports) {
+        bytes += r.bytesRead;
+        lines += r.lines;
+        blank += r.blankLines;
+        dups += r.duplicateLines;
+        unknown += r.unknownFields;
+      }
+      List<String> failedList = new ArrayList<>();
+      for (FileReport r : reports) if (r.error != null) failedList.add(r.file.relativePath + ": " + r.error);
+      long examplesWritten = examplesPerFile.values().stream().mapToLong(Long::longValue).sum();
+      return new ExtractResult.SourceSummary(Sources.DISCORD, options.logsDir, files.size(), failedList, bytes, lines, blank, dups, unknown, examplesWritten, quarantineByReason);
+    } finally {
+      firstPass.unpersist(false);
+    }
+  }
+
+  /** One ingest_log row per file read, upserted by (source, source_file). */
+  private void recordIngest(Lake lake, List<FileReport> reports, Map<String, Long> examples, Map<String, Map<String, Long>> quarantine, String rulesVersion, String runId) {
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> rows = new ArrayList<>();
+    for (FileReport r : reports) {
+      String f = r.file.relativePath;
+      long q = quarantine.getOrDefault(f, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      rows.add(RowFactory.create(
+          r.source, f, r.file.sizeBytes, new Timestamp(r.file.modifiedMillis), r.lines,
+          r.error == null ? examples.getOrDefault(f, 0L) : 0L, r.error == null ? q : 0L,
+          r.error == null ? "ok" : "failed", r.error, rulesVersion, runId, now));
+    }
+    lake.ensureTable(TableNames.INGEST_LOG, IngestLogSchema.TABLE, List.of(IngestLogSchema.SOURCE));
+    lake.upsert(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), List.of(IngestLogSchema.SOURCE, IngestLogSchema.SOURCE_FILE));
+  }
+}

@@ -1,0 +1,67 @@
+package dev.toolcalls.pipeline.job;
+
+import java.util.List;
+import java.util.Map;
+
+/** What an extraction run read, wrote, skipped and quarantined; printed as the run summary. */
+public record ExtractResult(
+    String runId,
+    String lake,
+    String rulesVersion,
+    List<SourceSummary> sources,
+    Map<String, Double> stageSeconds,
+    Map<String, Long> tableVersions) {
+
+  /** One source's counts. */
+  public record SourceSummary(
+      String source,
+      String input,
+      int filesRead,
+      List<String> failedFiles,
+      long bytesRead,
+      long lines,
+      long blankLines,
+      long duplicateLines,
+      long unknownFields,
+      long examplesWritten,
+      Map<String, Long> quarantinedByReason) {
+
+    public long quarantined() {
+      return quarantinedByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  public boolean hasFailedFiles() {
+    return sources.stream().anyMatch(s -> !s.failedFiles().isEmpty());
+  }
+
+  public long examplesWritten() {
+    return sources.stream().mapToLong(SourceSummary::examplesWritten).sum();
+  }
+
+  public long bytesRead() {
+    return sources.stream().mapToLong(SourceSummary::bytesRead).sum();
+  }
+
+  /** The summary a person reads at the end of a run. */
+  public String toText() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("extract run ").append(runId).append(" into ").append(lake).append(" (rules ").append(rulesVersion).append(")\n");
+    for (SourceSummary s : sources) {
+      sb.append(String.format("  %s from %s%n", s.source(), s.input()));
+      sb.append(String.format("    read:        %d files, %d lines, %.1f MB%n", s.filesRead(), s.lines(), s.bytesRead() / 1e6));
+      sb.append(String.format("    skipped:     %d blank lines, %d duplicate lines, %d unknown fields ignored%n", s.blankLines(), s.duplicateLines(), s.unknownFields()));
+      sb.append(String.format("    wrote:       %d examples%n", s.examplesWritten()));
+      sb.append(String.format("    quarantined: %d lines%s%n", s.quarantined(), s.quarantinedByReason().isEmpty() ? "" : " " + s.quarantinedByReason()));
+      if (!s.failedFiles().isEmpty()) {
+        sb.append("    FAILED files (skipped, nothing of them written):\n");
+        s.failedFiles().forEach(f -> sb.append("      ").append(f).append('\n'));
+      }
+    }
+    sb.append("  time per stage (s): ");
+    stageSeconds.forEach((k, v) -> sb.append(String.format("%s %.2f; ", k, v)));
+    sb.append('\n');
+    sb.append("  table versions: ").append(tableVersions).append('\n');
+    return sb.toString();
+  }
+}

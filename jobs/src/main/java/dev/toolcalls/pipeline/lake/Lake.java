@@ -1,0 +1,110 @@
+package dev.toolcalls.pipeline.lake;
+
+import dev.toolcalls.schemas.TableNames;
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/** The lake folder: one Delta table per sub-folder, named as in {@link TableNames}. */
+public final class Lake {
+  private final SparkSession spark;
+  private final String root;
+
+  public Lake(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = qualify(spark, root);
+  }
+
+  /** The lake's root as a fully qualified Hadoop path. */
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  public Dataset<Row> read(String table) {
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** The tables that exist in this lake. */
+  public List<String> existingTables() {
+    List<String> out = new ArrayList<>();
+    for (String t : TableNames.ALL) if (exists(t)) out.add(t);
+    return out;
+  }
+
+  /**
+   * Registers every existing table under its name in the session catalog, so SQL (time travel
+   * included: {@code examples VERSION AS OF 3}) can name it. Returns the names registered.
+   */
+  public List<String> registerTables() {
+    List<String> names = existingTables();
+    for (String t : names) {
+      spark.sql("DROP TABLE IF EXISTS `" + t + "`"); // external: drops the name only, never the data
+      spark.sql("CREATE TABLE `" + t + "` USING delta LOCATION '" + path(t).replace("'", "\\'") + "'");
+    }
+    return names;
+  }
+
+  /**
+   * Replaces, in one Delta commit, exactly the rows of {@code table} that came from the given
+   * files of a source with {@code rows} (a {@code replaceWhere} on source and source_file), creating
+   * the table with its partitioning on first use. Rows of other files are untouched.
+   */
+  public void replaceFileRows(String table, Dataset<Row> rows, List<String> partitionColumns, String source, Collection<String> files, String commitNote) {
+    String predicate =
+        "source = '" + escape(source) + "' AND source_file IN ("
+            + files.stream().map(f -> "'" + escape(f) + "'").collect(Collectors.joining(", ")) + ")";
+    var writer = rows.write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", commitNote);
+    if (exists(table)) {
+      writer.option("replaceWhere", predicate).save(path(table));
+    } else {
+      writer.partitionBy(partitionColumns.toArray(new String[0])).save(path(table));
+    }
+  }
+
+  /** Creates an empty table with the schema when it does not exist yet. */
+  public void ensureTable(String table, StructType schema, List<String> partitionColumns) {
+    if (exists(table)) return;
+    spark.createDataFrame(List.of(), schema).write().format("delta").mode(SaveMode.ErrorIfExists)
+        .partitionBy(partitionColumns.toArray(new String[0])).save(path(table));
+  }
+
+  /** Upserts rows by key columns in one MERGE. */
+  public void upsert(String table, Dataset<Row> rows, List<String> keyColumns) {
+    String on = keyColumns.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
+    DeltaTable.forPath(spark, path(table)).as("t").merge(rows.as("s"), on).whenMatched().updateAll().whenNotMatched().insertAll().execute();
+  }
+
+  /** The latest version of a table. */
+  public long version(String table) {
+    return DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
+  }
+
+  static String escape(String s) {
+    return s.replace("\\", "\\\\").replace("'", "\\'");
+  }
+
+  private static String qualify(SparkSession spark, String dir) {
+    try {
+      Path p = new Path(dir);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot resolve lake folder " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.toolcalls.pipeline.rules;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Quality score from the outcome and the response text (conf/rules/quality.yaml). */
+public final class QualityRules implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Bound from YAML. */
+  public static final class Spec {
+    public double default_ = 0.7;
+    public Phrases success = new Phrases();
+    public Phrases failure = new Phrases();
+    public double empty_response = 0.5;
+    public double error_max = 0.3;
+
+    @com.fasterxml.jackson.annotation.JsonProperty("default")
+    public void setDefault(double d) {
+      this.default_ = d;
+    }
+  }
+
+  /** A score and the phrases that give it. */
+  public static final class Phrases {
+    public double score;
+    public List<String> phrases = List.of();
+  }
+
+  private final double defaultScore;
+  private final double successScore;
+  private final Pattern success;
+  private final double failureScore;
+  private final Pattern failure;
+  private final double emptyScore;
+  private final double errorMax;
+
+  public QualityRules(Spec spec) {
+    check("default", spec.default_);
+    check("success.score", spec.success.score);
+    check("failure.score", spec.failure.score);
+    check("empty_response", spec.empty_response);
+    check("error_max", spec.error_max);
+    this.defaultScore = spec.default_;
+    this.successScore = spec.success.score;
+    this.success = words(spec.success.phrases);
+    this.failureScore = spec.failure.score;
+    this.failure = words(spec.failure.phrases);
+    this.emptyScore = spec.empty_response;
+    this.errorMax = spec.error_max;
+  }
+
+  public double score(String outcome, String responseText) {
+    double s;
+    if (responseText == null || responseText.isBlank()) {
+      s = emptyScore;
+    } else if (failure != null && failure.matcher(responseText).find()) {
+      s = failureScore;
+    } else if (success != null && success.matcher(responseText).find()) {
+      s = successScore;
+    } else {
+      s = defaultScore;
+    }
+    return "error".equals(outcome) ? Math.min(s, errorMax) : s;
+  }
+
+  /** Whole words or phrases, case-insensitive; null for an empty list. */
+  private static Pattern words(List<String> phrases) {
+    if (phrases == null || phrases.isEmpty()) return null;
+    StringBuilder re = new StringBuilder("(?<![\\p{L}\\p{N}_])(?:");
+    for (int i = 0; i < phrases.size(); i++) {
+      if (i > 0) re.append('|');
+      re.append(Pattern.quote(phrases.get(i).replace('\u2019', '\'')).replace(" ", "\\E\\s+\\Q"));
+    }
+    re.append(")(?![\\p{L}\\p{N}_])");
+    return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+  }
+
+  private static void check(String name, double v) {
+    if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("quality rule " + name + " must be within 0..1, not " + v);
+  }
+}

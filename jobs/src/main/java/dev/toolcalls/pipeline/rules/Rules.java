@@ -1,0 +1,37 @@
+package dev.toolcalls.pipeline.rules;
+
+import dev.toolcalls.pipeline.config.BadInputException;
+import dev.toolcalls.pipeline.config.PipelineConfig;
+import java.io.Serializable;
+
+/** Every conf-driven rule, built once on the driver and shipped to executors with the UDFs. */
+public final class Rules implements Serializable {
+  private static final long serialVersionUID = 1L;
+  public final ToolCatalog tools;
+  public final TagRules tags;
+  public final QualityRules quality;
+  public final TaskTypeRules taskTypes;
+  public final String version;
+
+  public Rules(ToolCatalog tools, TagRules tags, QualityRules quality, TaskTypeRules taskTypes, String version) {
+    this.tools = tools;
+    this.tags = tags;
+    this.quality = quality;
+    this.taskTypes = taskTypes;
+    this.version = version;
+  }
+
+  public static Rules from(PipelineConfig config) {
+    try {
+      ToolCatalog tools = new ToolCatalog(config.rules("tools", ToolCatalog.Spec.class));
+      return new Rules(
+          tools,
+          new TagRules(config.rules("tags", TagRules.Spec.class), tools),
+          new QualityRules(config.rules("quality", QualityRules.Spec.class)),
+          new TaskTypeRules(config.rules("task_types", TaskTypeRules.Spec.class), tools),
+          config.rulesVersion());
+    } catch (IllegalArgumentException e) { // PatternSyntaxException included
+      throw new BadInputException("invalid rule in conf/rules: " + e.getMessage(), e);
+    }
+  }
+}

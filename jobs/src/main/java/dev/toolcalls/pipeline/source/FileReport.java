@@ -1,0 +1,37 @@
+package dev.toolcalls.pipeline.source;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What reading one file gave: counts for the run summary and ingest_log, and any read error. */
+public final class FileReport implements Serializable {
+  private static final long serialVersionUID = 1L;
+  public final String source;
+  public final InputFile file;
+  public long bytesRead;
+  public long lines;
+  public long blankLines;
+  public long duplicateLines;
+  /** Examples completed inside this file (first pass). */
+  public long examples;
+  /** Lines handed to the cross-file pass. */
+  public long handedOver;
+  public long unknownFields;
+  public final Map<String, Long> quarantined = new TreeMap<>();
+  /** Why the file could not be read to its end, or null. */
+  public String error;
+
+  public FileReport(String source, InputFile file) {
+    this.source = source;
+    this.file = file;
+  }
+
+  public void quarantined(String reason) {
+    quarantined.merge(reason, 1L, Long::sum);
+  }
+
+  public long quarantinedTotal() {
+    return quarantined.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

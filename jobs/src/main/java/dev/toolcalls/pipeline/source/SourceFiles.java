@@ -1,0 +1,91 @@
+package dev.toolcalls.pipeline.source;
+
+import dev.toolcalls.pipeline.config.BadInputException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/** Lists input files on the driver (a list of files, never of rows), through Hadoop's FileSystem. */
+public final class SourceFiles {
+  private SourceFiles() {}
+
+  /** Which days to take from a folder of daily files. */
+  public static final class DaySelection {
+    final String date;
+    final String since;
+
+    private DaySelection(String date, String since) {
+      this.date = date;
+      this.since = since;
+    }
+
+    public static DaySelection all() {
+      return new DaySelection(null, null);
+    }
+
+    public static DaySelection date(String d) {
+      return new DaySelection(d, null);
+    }
+
+    public static DaySelection since(String d) {
+      return new DaySelection(null, d);
+    }
+
+    boolean accepts(String day) {
+      if (date != null) return date.equals(day);
+      if (since != null) return day != null && day.compareTo(since) >= 0;
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return date != null ? "date " + date : since != null ? "since " + since : "all days";
+    }
+  }
+
+  /** Daily files under {@code dir} (recursively) whose name matches {@code namePattern}; group 1 is the day. */
+  public static List<InputFile> daily(Configuration conf, String dir, String namePattern, DaySelection selection) {
+    Pattern pattern = Pattern.compile(namePattern);
+    List<InputFile> out = new ArrayList<>();
+    int seen = 0;
+    try {
+      Path root = new Path(dir);
+      FileSystem fs = root.getFileSystem(conf);
+      if (!fs.exists(root)) throw new BadInputException("input folder not found: " + dir);
+      if (!fs.getFileStatus(root).isDirectory()) throw new BadInputException("not a folder: " + dir);
+      Path qualifiedRoot = fs.makeQualified(root);
+      String rootText = qualifiedRoot.toUri().getPath();
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(qualifiedRoot, true);
+      while (it.hasNext()) {
+        LocatedFileStatus st = it.next();
+        Matcher m = pattern.matcher(st.getPath().getName());
+        if (!m.matches()) continue;
+        seen++;
+        String day = m.groupCount() >= 1 ? m.group(1) : null;
+        if (!selection.accepts(day)) continue;
+        String full = st.getPath().toUri().getPath();
+        String relative = full.startsWith(rootText + "/") ? full.substring(rootText.length() + 1) : st.getPath().getName();
+        out.add(new InputFile(st.getPath().toString(), relative, st.getLen(), st.getModificationTime(), day));
+      }
+    } catch (FileNotFoundException e) {
+      throw new BadInputException("input folder not found: " + dir, e);
+    } catch (IOException e) {
+      throw new BadInputException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    if (seen == 0) {
+      throw new BadInputException("no input files in " + dir + " (expected names matching " + namePattern + ")");
+    }
+    if (out.isEmpty()) throw new BadInputException("no input file in " + dir + " for " + selection);
+    out.sort(Comparator.comparing(f -> f.relativePath));
+    return out;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.toolcalls.pipeline.source.discord;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.toolcalls.pipeline.util.Timestamps;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Parses one log line with Jackson's streaming parser. Nested values (arguments, results,
+ * contexts) are not rebuilt: their exact bytes are sliced out of the line, which is both faster and
+ * keeps them as the bot wrote them.
+ */
+final class DiscordEventParser {
+  private final JsonFactory factory = new JsonFactory();
+
+  /** Thrown for a line that is not one JSON object. */
+  static final class MalformedLineException extends Exception {
+    MalformedLineException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  DiscordEvent parse(byte[] buf, int off, int len) throws MalformedLineException {
+    DiscordEvent e = new DiscordEvent();
+    try (JsonParser p = factory.createParser(buf, off, len)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new MalformedLineException("not a JSON object");
+      }
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (name) {
+          case "type":
+            e.type = scalar(p, v);
+            break;
+          case "request_id":
+            e.requestId = scalar(p, v);
+            break;
+          case "timestamp":
+            e.timestamp = scalar(p, v);
+            break;
+          case "message":
+            e.message = text(p, v, buf, off);
+            break;
+          case "account_id":
+            e.accountId = scalar(p, v);
+            break;
+          case "task_type":
+            e.taskType = scalar(p, v);
+            break;
+          case "tool":
+            e.tool = scalar(p, v);
+            break;
+          case "arguments":
+            e.argumentsJson = raw(p, v, buf, off);
+            break;
+          case "result":
+            result(p, v, buf, off, e);
+            break;
+          case "response":
+            e.response = text(p, v, buf, off);
+            break;
+          case "error":
+            e.error = text(p, v, buf, off);
+            break;
+          case "context":
+            e.contextJson = raw(p, v, buf, off);
+            break;
+          case "user_id":
+          case "username":
+          case "tool_calls_count":
+            // Known, not needed for examples (identities are handled apart).
+            p.skipChildren();
+            break;
+          default:
+            e.unknownFields++;
+            p.skipChildren();
+        }
+      }
+      if (t != JsonToken.END_OBJECT) {
+        throw new MalformedLineException("unexpected " + t);
+      }
+      if (p.nextToken() != null) {
+        throw new MalformedLineException("content after the JSON object");
+      }
+    } catch (IOException ex) {
+      String msg = ex.getMessage();
+      int cut = msg == null ? -1 : msg.indexOf('\n');
+      throw new MalformedLineException(cut > 0 ? msg.substring(0, cut) : String.valueOf(msg));
+    }
+    e.timeMicros = Timestamps.parseMicros(e.timestamp);
+    return e;
+  }
+
+  /** A scalar as text (strings and numbers alike); null for JSON null; nested values as JSON text. */
+  private static String scalar(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_NULL) return null;
+    if (v.isStructStart()) {
+      p.skipChildren();
+      return null;
+    }
+    return p.getText();
+  }
+
+  /** A string as text; any other non-null value as its JSON text. */
+  private static String text(JsonParser p, JsonToken v, byte[] buf, int off) throws IOException {
+    if (v == JsonToken.VALUE_STRING) return p.getText();
+    return raw(p, v, buf, off);
+  }
+
+  /** The value's JSON text exactly as written; null for JSON null. */
+  private static String raw(JsonParser p, JsonToken v, byte[] buf, int off) throws IOException {
+    if (v == JsonToken.VALUE_NULL) return null;
+    long start = p.currentTokenLocation().getByteOffset();
+    if (v.isStructStart()) {
+      p.skipChildren();
+    } else {
+      p.getText(); // completes a lazily read token so that the end offset is right
+    }
+    long end = p.currentLocation().getByteOffset();
+    return new String(buf, off + (int) start, (int) (end - start), StandardCharsets.UTF_8);
+  }
+
+  /** The result's JSON text, plus its top-level {@code state}, {@code success} and {@code error}. */
+  private static void result(JsonParser p, JsonToken v, byte[] buf, int off, DiscordEvent e)
+      throws IOException {
+    if (v != JsonToken.START_OBJECT) {
+      e.resultJson = raw(p, v, buf, off);
+      return;
+    }
+    long start = p.currentTokenLocation().getByteOffset();
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken m = p.nextToken();
+      if ("state".equals(name) && m == JsonToken.START_OBJECT) {
+        e.resultStateJson = raw(p, m, buf, off);
+      } else if ("success".equals(name)) {
+        if (m == JsonToken.VALUE_FALSE) e.resultIsError = true;
+      } else if ("error".equals(name)) {
+        if (m != JsonToken.VALUE_NULL && m != JsonToken.VALUE_FALSE) e.resultIsError = true;
+        p.skipChildren();
+      } else {
+        p.skipChildren();
+      }
+    }
+    if (t != JsonToken.END_OBJECT) throw new IOException("unterminated result object");
+    long end = p.currentLocation().getByteOffset();
+    e.resultJson = new String(buf, off + (int) start, (int) (end - start), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.toolcalls.pipeline.testing;
+
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import dev.toolcalls.pipeline.config.PipelineConfig;
+import dev.toolcalls.pipeline.spark.SparkSessions;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Base of every Spark test: one Delta-enabled session for the whole test JVM (local[2], UI off,
+ * 2 shuffle partitions), built by the same code the CLI uses, and spark-testing-base's DataFrame
+ * comparisons. (spark-testing-base's own Java base class starts Spark only from JUnit 4 hooks and
+ * its DataFrameSuiteBase turns Hive on, hence this class.)
+ */
+public abstract class SparkTestBase {
+  private static final JavaDataFrameSuiteBase COMPARE = new JavaDataFrameSuiteBase();
+  protected static SparkSession spark;
+
+  @BeforeAll
+  static void sharedSession() {
+    spark = session();
+  }
+
+  public static synchronized SparkSession session() {
+    if (spark == null) {
+      PipelineConfig.Sources s = new PipelineConfig.Sources();
+      s.overrides = List.of("spark.master=local[2]", "spark.sql.shuffle.partitions=2", "spark.default.parallelism=2");
+      spark = SparkSessions.getOrCreate(PipelineConfig.load(s), "pipeline tests");
+    }
+    return spark;
+  }
+
+  /** Same rows in any order (and the same schema). */
+  protected static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual) {
+    COMPARE.assertDataFrameNoOrderEquals(expected, actual);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.toolcalls.schemas;
+
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
+import static org.apache.spark.sql.types.DataTypes.createStructField;
+import static org.apache.spark.sql.types.DataTypes.createStructType;
+
+import java.util.List;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code examples} table: one training example per row, partitioned by {@code source} and
+ * {@code event_date}. JSON-valued columns hold JSON text so that any shape the bot wrote survives.
+ */
+public final class ExamplesSchema {
+  public static final String ID = "id";
+  public static final String SOURCE = "source";
+  public static final String SOURCE_FILE = "source_file";
+  public static final String SOURCE_LINE = "source_line";
+  public static final String EXAMPLE_TYPE = "example_type";
+  public static final String USER_MESSAGE = "user_message";
+  public static final String GAME_STATE = "game_state";
+  public static final String CONTEXT = "context";
+  public static final String TOOL_CALLS = "tool_calls";
+  public static final String RESPONSE_TEXT = "response_text";
+  public static final String REASONING = "reasoning";
+  public static final String PROBLEM = "problem";
+  public static final String ROOT_CAUSE = "root_cause";
+  public static final String BAD_CODE = "bad_code";
+  public static final String GOOD_CODE = "good_code";
+  public static final String TASK_TYPE = "task_type";
+  public static final String LOGGED_TASK_TYPE = "logged_task_type";
+  public static final String TAGS = "tags";
+  public static final String QUALITY_SCORE = "quality_score";
+  public static final String OUTCOME = "outcome";
+  public static final String ERROR = "error";
+  public static final String REQUEST_ID = "request_id";
+  public static final String ACCOUNT_ID = "account_id";
+  public static final String EVENT_TIME = "event_time";
+  public static final String EVENT_DATE = "event_date";
+
+  /** Partition columns, in order. */
+  public static final List<String> PARTITION_COLUMNS = List.of(SOURCE, EVENT_DATE);
+
+  /** One element of {@code tool_calls}. {@code arguments}/{@code result} are JSON text as written. */
+  public static final StructType TOOL_CALL =
+      createStructType(
+          List.of(
+              createStructField("tool", StringType, false),
+              createStructField("arguments", StringType, true),
+              createStructField("result", StringType, true),
+              createStructField("is_error", BooleanType, false)));
+
+  /** The table as analysts see it. */
+  public static final StructType TABLE =
+      createStructType(
+          List.of(
+              createStructField(ID, StringType, false),
+              createStructField(SOURCE, StringType, false),
+              createStructField(SOURCE_FILE, StringType, false),
+              createStructField(SOURCE_LINE, LongType, true),
+              createStructField(EXAMPLE_TYPE, StringType, false),
+              createStructField(USER_MESSAGE, StringType, true),
+              createStructField(GAME_STATE, StringType, true),
+              createStructField(CONTEXT, StringType, true),
+              createStructField(TOOL_CALLS, createArrayType(TOOL_CALL, false), false),
+              createStructField(RESPONSE_TEXT, StringType, true),
+              createStructField(REASONING, StringType, true),
+              createStructField(PROBLEM, StringType, true),
+              createStructField(ROOT_CAUSE, StringType, true),
+              createStructField(BAD_CODE, StringType, true),
+              createStructField(GOOD_CODE, StringType, true),
+              createStructField(TASK_TYPE, StringType, true),
+              createStructField(LOGGED_TASK_TYPE, StringType, true),
+              createStructField(TAGS, createArrayType(StringType, false), false),
+              createStructField(QUALITY_SCORE, DoubleType, false),
+              createStructField(OUTCOME, StringType, false),
+              createStructField(ERROR, StringType, true),
+              createStructField(REQUEST_ID, StringType, true),
+              createStructField(ACCOUNT_ID, StringType, true),
+              createStructField(EVENT_TIME, TimestampType, true),
+              createStructField(EVENT_DATE, DateType, false)));
+
+  /**
+   * What a source reader produces: the table without the rule-derived columns ({@code
+   * example_type}, {@code task_type}, {@code tags}, {@code quality_score}), which the conf-driven
+   * UDFs add afterwards so that a rule change never needs a re-read.
+   */
+  public static final StructType EXTRACTED =
+      createStructType(
+          List.of(
+              createStructField(ID, StringType, false),
+              createStructField(SOURCE, StringType, false),
+              createStructField(SOURCE_FILE, StringType, false),
+              createStructField(SOURCE_LINE, LongType, true),
+              createStructField(USER_MESSAGE, StringType, true),
+              createStructField(GAME_STATE, StringType, true),
+              createStructField(CONTEXT, StringType, true),
+              createStructField(TOOL_CALLS, createArrayType(TOOL_CALL, false), false),
+              createStructField(RESPONSE_TEXT, StringType, true),
+              createStructField(LOGGED_TASK_TYPE, StringType, true),
+              createStructField(OUTCOME, StringType, false),
+              createStructField(ERROR, StringType, true),
+              createStructField(REQUEST_ID, StringType, true),
+              createStructField(ACCOUNT_ID, StringType, true),
+              createStructField(EVENT_TIME, TimestampType, true),
+              createStructField(EVENT_DATE, DateType, false)));
+
+  private ExamplesSchema() {}
+}

@@ -1,0 +1,44 @@
+package dev.toolcalls.schemas;
+
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.apache.spark.sql.types.DataTypes.createStructField;
+import static org.apache.spark.sql.types.DataTypes.createStructType;
+
+import java.util.List;
+import org.apache.spark.sql.types.StructType;
+
+/** The {@code ingest_log} table: one row per input file, as of the last run that read it. */
+public final class IngestLogSchema {
+  public static final String SOURCE = "source";
+  public static final String SOURCE_FILE = "source_file";
+  public static final String SIZE_BYTES = "size_bytes";
+  public static final String MODIFIED_TIME = "modified_time";
+  public static final String LINES = "lines";
+  public static final String EXAMPLES = "examples";
+  public static final String QUARANTINED = "quarantined";
+  public static final String STATUS = "status";
+  public static final String DETAIL = "detail";
+  public static final String RULES_VERSION = "rules_version";
+  public static final String RUN_ID = "run_id";
+  public static final String PROCESSED_AT = "processed_at";
+
+  public static final StructType TABLE =
+      createStructType(
+          List.of(
+              createStructField(SOURCE, StringType, false),
+              createStructField(SOURCE_FILE, StringType, false),
+              createStructField(SIZE_BYTES, LongType, false),
+              createStructField(MODIFIED_TIME, TimestampType, false),
+              createStructField(LINES, LongType, false),
+              createStructField(EXAMPLES, LongType, false),
+              createStructField(QUARANTINED, LongType, false),
+              createStructField(STATUS, StringType, false),
+              createStructField(DETAIL, StringType, true),
+              createStructField(RULES_VERSION, StringType, false),
+              createStructField(RUN_ID, StringType, false),
+              createStructField(PROCESSED_AT, TimestampType, false)));
+
+  private IngestLogSchema() {}
+}
