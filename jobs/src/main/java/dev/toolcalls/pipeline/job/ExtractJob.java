@@ -145,7 +145,7 @@ public final class ExtractJob {
           }
         });
       }
-      timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, rules.version, runId));
+      timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, rules.version, runId, note));
 
       long bytes = 0, lines = 0, blank = 0, dups = 0, unknown = 0;
       for (FileReport r : reports) {
@@ -164,8 +164,8 @@ public final class ExtractJob {
     }
   }
 
-  /** One ingest_log row per file read, upserted by (source, source_file). */
-  private void recordIngest(Lake lake, List<FileReport> reports, Map<String, Long> examples, Map<String, Map<String, Long>> quarantine, String rulesVersion, String runId) {
+  /** One ingest_log row per file read, replacing that file's previous row. */
+  private void recordIngest(Lake lake, List<FileReport> reports, Map<String, Long> examples, Map<String, Map<String, Long>> quarantine, String rulesVersion, String runId, String note) {
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> rows = new ArrayList<>();
     for (FileReport r : reports) {
@@ -176,7 +176,7 @@ public final class ExtractJob {
           r.error == null ? examples.getOrDefault(f, 0L) : 0L, r.error == null ? q : 0L,
           r.error == null ? "ok" : "failed", r.error, rulesVersion, runId, now));
     }
-    lake.ensureTable(TableNames.INGEST_LOG, IngestLogSchema.TABLE, List.of(IngestLogSchema.SOURCE));
-    lake.upsert(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), List.of(IngestLogSchema.SOURCE, IngestLogSchema.SOURCE_FILE));
+    List<String> files = reports.stream().map(r -> r.file.relativePath).toList();
+    lake.replaceFileRows(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), List.of(IngestLogSchema.SOURCE), Sources.DISCORD, files, note);
   }
 }

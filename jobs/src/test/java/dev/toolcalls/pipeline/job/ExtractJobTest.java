@@ -93,7 +93,9 @@ class ExtractJobTest extends SparkTestBase {
     o.logsDir = logs.toString();
     o.lakeDir = lake.toString();
     o.days = days;
-    return new ExtractJob(spark, PipelineConfig.load(s), o).execute();
+    ExtractResult r = new ExtractJob(spark, PipelineConfig.load(s), o).execute();
+    System.out.print(r.toText());
+    return r;
   }
 
   static final StructType EXPECTED_EXAMPLES = DataTypes.createStructType(List.of(
@@ -132,7 +134,7 @@ class ExtractJobTest extends SparkTestBase {
         RowFactory.create(d20, "1800000000", "2026-01-21", "Go to draynor and fish", "send_command {\"command\": \"GOTO 3087 3228 0\"} | send_command {\"command\": \"FISH_DRAYNOR_LOOP 150\"}", "Started the Draynor fishing routine.", "ok", null, "fishing,navigation", 0.85, "direct_execution"),
         RowFactory.create(d21, "2000000000", "2026-01-21", "Hey", "", "Hello! What should I do?", "ok", null, "", 0.7, "direct_execution"),
         RowFactory.create(d22, "0800000000", "2026-01-22", "Where r u", "get_game_state {\"fields\": [\"location\"]}", "At 3222, 3218.", "ok", null, "query,state_check", 0.7, "direct_execution"));
-    assertSameRows(spark.createDataFrame(expected, EXPECTED_EXAMPLES), examplesView(lake));
+    assertSameRows(spark.createDataFrame(expected, EXPECTED_EXAMPLES), spark.createDataFrame(examplesView(lake).javaRDD(), EXPECTED_EXAMPLES));
 
     List<Row> quarantine = lake.read(TableNames.QUARANTINE).selectExpr("source_file", "line_number", "reason").collectAsList();
     assertEquals(

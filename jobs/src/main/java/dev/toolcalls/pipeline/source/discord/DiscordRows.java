@@ -65,15 +65,15 @@ public final class DiscordRows {
         req.message,
         gameState,
         context,
-        calls,
+        calls.toArray(new Row[0]), // Spark's row encoder takes arrays or Scala Seqs, not Java lists
         response,
         req.taskType,
         errors.isEmpty() ? OUTCOME_OK : OUTCOME_ERROR,
         errors.isEmpty() ? null : String.join("\n", errors),
         req.requestId,
         req.accountId,
-        Timestamps.toInstant(req.timeMicros),
-        Timestamps.dateOf(req.timeMicros));
+        Timestamps.toSqlTimestamp(req.timeMicros),
+        java.sql.Date.valueOf(Timestamps.dateOf(req.timeMicros)));
   }
 
   /** A row of {@code QuarantineSchema.TABLE}. */

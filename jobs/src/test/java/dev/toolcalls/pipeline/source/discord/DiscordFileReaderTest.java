@@ -62,7 +62,7 @@ class DiscordFileReaderTest {
   @SuppressWarnings("unchecked")
   static List<String> tools(Row r) {
     List<String> out = new ArrayList<>();
-    for (Row c : (List<Row>) ex(r, ExamplesSchema.TOOL_CALLS)) out.add(c.getString(0) + (c.getString(1) == null ? "" : " " + c.getString(1)));
+    for (Row c : (Row[]) ex(r, ExamplesSchema.TOOL_CALLS)) out.add(c.getString(0) + (c.getString(1) == null ? "" : " " + c.getString(1)));
     return out;
   }
 
@@ -96,8 +96,8 @@ class DiscordFileReaderTest {
         .response("0900000000", "2026-01-21T09:00:02.000000", "Still good."));
     assertEquals(2, o.examples.size());
     assertNotEquals(ex(o.examples.get(0), ExamplesSchema.ID), ex(o.examples.get(1), ExamplesSchema.ID));
-    assertEquals(LocalDate.of(2026, 1, 20), ex(o.examples.get(0), ExamplesSchema.EVENT_DATE));
-    assertEquals(LocalDate.of(2026, 1, 21), ex(o.examples.get(1), ExamplesSchema.EVENT_DATE));
+    assertEquals(java.sql.Date.valueOf(LocalDate.of(2026, 1, 20)), ex(o.examples.get(0), ExamplesSchema.EVENT_DATE));
+    assertEquals(java.sql.Date.valueOf(LocalDate.of(2026, 1, 21)), ex(o.examples.get(1), ExamplesSchema.EVENT_DATE));
     assertEquals("Still good.", ex(o.examples.get(1), ExamplesSchema.RESPONSE_TEXT));
   }
 
@@ -108,7 +108,7 @@ class DiscordFileReaderTest {
         .command("2359590000", "2026-01-21T00:00:01.000000", "FISH")
         .response("2359590000", "2026-01-21T00:00:02.000000", "Started fishing."));
     assertEquals(1, o.examples.size());
-    assertEquals(LocalDate.of(2026, 1, 20), ex(o.examples.get(0), ExamplesSchema.EVENT_DATE));
+    assertEquals(java.sql.Date.valueOf(LocalDate.of(2026, 1, 20)), ex(o.examples.get(0), ExamplesSchema.EVENT_DATE));
     assertEquals(1, tools(o.examples.get(0)).size());
   }
 
@@ -153,12 +153,16 @@ class DiscordFileReaderTest {
         .response("1100000000", "2026-01-20T11:00:00.000000", "A response whose request never came."));
     assertEquals(0, o.examples.size());
     assertEquals(3, o.handOver.size());
-    List<ExtractRecord> second = new ArrayList<>(new CrossFileTurns(SETTINGS).assemble(o.handOver.subList(0, 2)));
-    second.addAll(new CrossFileTurns(SETTINGS).assemble(o.handOver.subList(2, 3)));
+    // grouped by request id, as the Spark job does
+    List<ExtractRecord> second = new ArrayList<>();
+    for (String rid : List.of("1000000000", "1100000000")) {
+      second.addAll(new CrossFileTurns(SETTINGS).assemble(o.handOver.stream().filter(r -> rid.equals(r.getString(0))).toList()));
+    }
     List<String> reasons = new ArrayList<>();
     for (ExtractRecord r : second) reasons.add(qr(r.row, QuarantineSchema.REASON) + "@" + qr(r.row, QuarantineSchema.LINE_NUMBER));
     assertEquals(List.of("incomplete_turn@1", "incomplete_turn@2", "orphan_event@3"), reasons);
-    assertEquals(o.handOver.get(0).getString(4), qr(second.get(0).row, QuarantineSchema.RAW_TEXT));
+    assertEquals(new LogLines().request("1000000000", "2026-01-20T10:00:00.000000", "Go north", "aux").text().strip(),
+        qr(second.get(0).row, QuarantineSchema.RAW_TEXT));
   }
 
   @Test
@@ -219,11 +223,10 @@ class DiscordFileReaderTest {
         .raw("{\"type\": \"response\", \"request_id\": \"1000000000\", \"timestamp\": \"2026-01-20T10:00:04.000000\", \"response\": \"At 3,4.\", \"new_field\": {\"a\": 1}}"));
     Row e = o.examples.get(0);
     assertEquals("{\"location\": {\"x\": 3, \"y\": 4, \"plane\": 0}}", ex(e, ExamplesSchema.GAME_STATE));
-    @SuppressWarnings("unchecked")
-    List<Row> calls = (List<Row>) ex(e, ExamplesSchema.TOOL_CALLS);
-    assertEquals("\"GOTO 3222 3218\"", calls.get(1).getString(1));
-    assertEquals(true, calls.get(1).getBoolean(3));
-    assertEquals(false, calls.get(0).getBoolean(3));
+    Row[] calls = (Row[]) ex(e, ExamplesSchema.TOOL_CALLS);
+    assertEquals("\"GOTO 3222 3218\"", calls[1].getString(1));
+    assertEquals(true, calls[1].getBoolean(3));
+    assertEquals(false, calls[0].getBoolean(3));
     assertEquals(1, o.report.unknownFields);
   }
 }

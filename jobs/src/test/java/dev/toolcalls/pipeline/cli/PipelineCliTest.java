@@ -1,0 +1,104 @@
+package dev.toolcalls.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolcalls.pipeline.source.discord.LogLines;
+import dev.toolcalls.pipeline.testing.SparkTestBase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a user types them, in this JVM (sharing the test Spark session). */
+class PipelineCliTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static synchronized Run run(String... args) {
+    PrintStream oldOut = System.out, oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = PipelineCli.run(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void aMissingOrEmptyInputFolderIsExitCode2WithAClearMessage() throws Exception {
+    Run missing = run("extract", "--logs", tmp.resolve("nope").toString(), "--lake", tmp.resolve("lake").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("input folder not found"), missing.err());
+    assertTrue(!missing.err().contains("\tat "), "no stack trace: " + missing.err());
+
+    Files.createDirectories(tmp.resolve("empty"));
+    Run empty = run("extract", "--logs", tmp.resolve("empty").toString(), "--lake", tmp.resolve("lake").toString());
+    assertEquals(2, empty.code());
+    assertTrue(empty.err().contains("no input files"), empty.err());
+
+    Run badDate = run("extract", "--logs", tmp.toString(), "--lake", tmp.resolve("lake").toString(), "--date", "yesterday");
+    assertEquals(2, badDate.code());
+    Run unknownOption = run("extract", "--logz", tmp.toString());
+    assertEquals(2, unknownOption.code());
+  }
+
+  @Test
+  void helpListsEveryCommandAndEveryOption() {
+    Run top = run("--help");
+    assertEquals(0, top.code());
+    for (String c : List.of("generate", "extract", "sql", "status", "demo", "bench")) assertTrue(top.out().contains(c), c);
+    Run extract = run("extract", "--help");
+    for (String o : List.of("--logs", "--lake", "--all", "--date", "--since", "--config", "--conf", "--profile")) assertTrue(extract.out().contains(o), o);
+  }
+
+  @Test
+  void extractThenSqlStatusAsJsonCsvAndTable() throws Exception {
+    Path logs = tmp.resolve("logs");
+    Files.createDirectories(logs);
+    Files.writeString(logs.resolve("conversations_2026-02-01.jsonl"), new LogLines()
+        .request("1000000000", "2026-02-01T10:00:00.000000", "Bank open", "aux")
+        .command("1000000000", "2026-02-01T10:00:01.000000", "BANK_OPEN")
+        .response("1000000000", "2026-02-01T10:00:02.000000", "Opened the bank, \"as asked\".")
+        .raw("{broken").text());
+    Files.writeString(logs.resolve("conversations_2026-02-02.jsonl"), "");
+    String lake = tmp.resolve("lake").toString();
+
+    Run extract = run("extract", "--logs", logs.toString(), "--lake", lake, "--date", "2026-02-01", "--summary-json", tmp.resolve("s.json").toString());
+    assertEquals(0, extract.code(), extract.err());
+    assertTrue(extract.out().contains("wrote:       1 examples"), extract.out());
+    assertTrue(extract.out().contains("quarantined: 1 lines {invalid_json=1}"), extract.out());
+    JsonNode summary = new ObjectMapper().readTree(tmp.resolve("s.json").toFile());
+    assertEquals(1, summary.path("extract").path("sources").get(0).path("examplesWritten").asInt());
+
+    Run json = run("sql", "--lake", lake, "--format", "json", "SELECT request_id, tags, quality_score FROM examples");
+    assertEquals(0, json.code(), json.err());
+    JsonNode row = new ObjectMapper().readTree(json.out().strip());
+    assertEquals("1000000000", row.path("request_id").asText());
+    assertEquals("banking", row.path("tags").get(0).asText());
+
+    Run csv = run("sql", "--lake", lake, "--format", "csv", "SELECT response_text, tags FROM examples");
+    assertEquals("response_text,tags\n\"Opened the bank, \"\"as asked\"\".\",\"[\"\"banking\"\"]\"\n", csv.out().replace("\r\n", "\n"));
+
+    Run table = run("sql", "--lake", lake, "SELECT reason, line_number FROM quarantine");
+    assertTrue(table.out().contains("| invalid_json | 4           |"), table.out());
+
+    Run status = run("status", "--logs", logs.toString(), "--lake", lake);
+    assertEquals(0, status.code(), status.err());
+    assertTrue(status.out().contains("2 days: 1 extracted, 1 pending (2026-02-02)"), status.out());
+
+    Run noLake = run("sql", "--lake", tmp.resolve("nolake").toString(), "SELECT 1");
+    assertEquals(2, noLake.code());
+  }
+}
