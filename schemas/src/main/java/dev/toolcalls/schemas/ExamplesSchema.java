@@ -47,14 +47,20 @@ public final class ExamplesSchema {
   /** Partition columns, in order. */
   public static final List<String> PARTITION_COLUMNS = List.of(SOURCE, EVENT_DATE);
 
-  /** One element of {@code tool_calls}. {@code arguments}/{@code result} are JSON text as written. */
+  /** Columns Delta keeps min/max statistics for (file skipping); long text columns are left out. */
+  public static final List<String> STATS_COLUMNS = List.of(ID, SOURCE_FILE, SOURCE_LINE, EXAMPLE_TYPE, TASK_TYPE, QUALITY_SCORE, OUTCOME, REQUEST_ID, ACCOUNT_ID, EVENT_TIME);
+
+  /**
+   * One element of {@code tool_calls}. {@code arguments}/{@code result} are JSON text as written.
+   * Nested fields are nullable: Delta cannot enforce NOT NULL inside arrays.
+   */
   public static final StructType TOOL_CALL =
       createStructType(
           List.of(
-              createStructField("tool", StringType, false),
+              createStructField("tool", StringType, true),
               createStructField("arguments", StringType, true),
               createStructField("result", StringType, true),
-              createStructField("is_error", BooleanType, false)));
+              createStructField("is_error", BooleanType, true)));
 
   /** The table as analysts see it. */
   public static final StructType TABLE =
@@ -68,7 +74,7 @@ public final class ExamplesSchema {
               createStructField(USER_MESSAGE, StringType, true),
               createStructField(GAME_STATE, StringType, true),
               createStructField(CONTEXT, StringType, true),
-              createStructField(TOOL_CALLS, createArrayType(TOOL_CALL, false), false),
+              createStructField(TOOL_CALLS, createArrayType(TOOL_CALL, true), false),
               createStructField(RESPONSE_TEXT, StringType, true),
               createStructField(REASONING, StringType, true),
               createStructField(PROBLEM, StringType, true),
@@ -77,7 +83,7 @@ public final class ExamplesSchema {
               createStructField(GOOD_CODE, StringType, true),
               createStructField(TASK_TYPE, StringType, true),
               createStructField(LOGGED_TASK_TYPE, StringType, true),
-              createStructField(TAGS, createArrayType(StringType, false), false),
+              createStructField(TAGS, createArrayType(StringType, true), false),
               createStructField(QUALITY_SCORE, DoubleType, false),
               createStructField(OUTCOME, StringType, false),
               createStructField(ERROR, StringType, true),
@@ -101,7 +107,7 @@ public final class ExamplesSchema {
               createStructField(USER_MESSAGE, StringType, true),
               createStructField(GAME_STATE, StringType, true),
               createStructField(CONTEXT, StringType, true),
-              createStructField(TOOL_CALLS, createArrayType(TOOL_CALL, false), false),
+              createStructField(TOOL_CALLS, createArrayType(TOOL_CALL, true), false),
               createStructField(RESPONSE_TEXT, StringType, true),
               createStructField(LOGGED_TASK_TYPE, StringType, true),
               createStructField(OUTCOME, StringType, false),

@@ -24,6 +24,11 @@ public final class IngestLogSchema {
   public static final String RUN_ID = "run_id";
   public static final String PROCESSED_AT = "processed_at";
 
+  public static final List<String> PARTITION_COLUMNS = List.of(SOURCE);
+
+  /** Columns Delta keeps min/max statistics for (file skipping); long text columns are left out. */
+  public static final List<String> STATS_COLUMNS = List.of(SOURCE_FILE, STATUS, PROCESSED_AT);
+
   public static final StructType TABLE =
       createStructType(
           List.of(

@@ -26,6 +26,9 @@ public final class QuarantineSchema {
 
   public static final List<String> PARTITION_COLUMNS = List.of(SOURCE);
 
+  /** Columns Delta keeps min/max statistics for (file skipping); long text columns are left out. */
+  public static final List<String> STATS_COLUMNS = List.of(SOURCE_FILE, LINE_NUMBER, REASON, REQUEST_ID);
+
   public static final StructType TABLE =
       createStructType(
           List.of(

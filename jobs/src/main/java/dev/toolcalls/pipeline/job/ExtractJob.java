@@ -1,7 +1,5 @@
 package dev.toolcalls.pipeline.job;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.lake.Lake;
@@ -76,17 +74,20 @@ public final class ExtractJob {
     DiscordSettings settings = DiscordSettings.from(config, rules.tools);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<InputFile> files = SourceFiles.daily(hadoop, options.logsDir, settings.filePattern, options.days);
+    StageTimer timer = new StageTimer(spark.sparkContext());
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.setJobGroup(runId, "extract " + options.logsDir, false);
-    StageTimer timer = new StageTimer(spark.sparkContext());
     RuleColumns.register(spark, rules);
     Lake lake = new Lake(spark, options.lakeDir);
     String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
     try {
       ExtractResult.SourceSummary discord = extractDiscord(jsc, lake, files, settings, rules, runId, note, timer);
-      Map<String, Long> versions = new LinkedHashMap<>();
-      for (String t : lake.existingTables()) versions.put(t, lake.version(t));
+      Map<String, Long> versions = timer.time("versions", () -> {
+        Map<String, Long> v = new LinkedHashMap<>();
+        for (String t : lake.existingTables()) v.put(t, lake.version(t));
+        return v;
+      });
       return new ExtractResult(runId, lake.root(), rules.version, List.of(discord), timer.seconds(), versions);
     } finally {
       jsc.clearJobGroup();
@@ -110,40 +111,34 @@ public final class ExtractJob {
       int crossPartitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism()));
       JavaRDD<ExtractRecord> crossFile =
           kept.filter(r -> r.kind == ExtractRecord.Kind.HAND_OVER)
-              .mapToPair(r -> new Tuple2<>(r.row.getString(0), r.row))
+              .mapToPair(r -> new Tuple2<>(r.row.getUTF8String(0).toString(), r.row))
               .groupByKey(crossPartitions)
               .flatMap(new CrossFileTurns(settings))
               .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        if (!written.isEmpty()) {
-          JavaRDD<Row> exampleRows = kept.union(crossFile).filter(r -> r.kind == ExtractRecord.Kind.EXAMPLE).map(r -> r.row);
-          Dataset<Row> examples = RuleColumns.apply(spark.createDataFrame(exampleRows, ExamplesSchema.EXTRACTED));
-          timer.time("write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, Sources.DISCORD, written, note));
-
-          JavaRDD<Row> quarantineRows = kept.union(crossFile).filter(r -> r.kind == ExtractRecord.Kind.QUARANTINE).map(r -> r.row);
-          Dataset<Row> quarantine = spark.createDataFrame(quarantineRows, QuarantineSchema.TABLE);
-          timer.time("write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, Sources.DISCORD, written, note));
-        }
-      } finally {
-        crossFile.unpersist(false);
-      }
-
-      // Counts come back from the tables (one column, per file), so they are what was committed.
       Map<String, Long> examplesPerFile = new TreeMap<>();
       Map<String, Map<String, Long>> quarantinePerFile = new TreeMap<>();
       Map<String, Long> quarantineByReason = new TreeMap<>();
-      if (!written.isEmpty()) {
-        timer.time("count", () -> {
-          for (Row r : lake.read(TableNames.EXAMPLES).where(col(ExamplesSchema.SOURCE).equalTo(Sources.DISCORD).and(col(ExamplesSchema.SOURCE_FILE).isin(written.toArray())))
-              .groupBy(ExamplesSchema.SOURCE_FILE).count().collectAsList()) {
-            examplesPerFile.put(r.getString(0), r.getLong(1));
-          }
-          for (Row r : lake.read(TableNames.QUARANTINE).where(col(QuarantineSchema.SOURCE).equalTo(Sources.DISCORD).and(col(QuarantineSchema.SOURCE_FILE).isin(written.toArray())))
-              .groupBy(QuarantineSchema.SOURCE_FILE, QuarantineSchema.REASON).count().collectAsList()) {
-            quarantinePerFile.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
-            quarantineByReason.merge(r.getString(1), r.getLong(2), Long::sum);
-          }
-        });
+      try {
+        if (!written.isEmpty()) {
+          JavaRDD<ExtractRecord> all = kept.union(crossFile);
+          Dataset<Row> examples = RuleColumns.apply(internalDataFrame(all.filter(r -> r.kind == ExtractRecord.Kind.EXAMPLE).map(r -> r.row), ExamplesSchema.EXTRACTED));
+          timer.time("write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, Sources.DISCORD, written, note));
+
+          Dataset<Row> quarantine = internalDataFrame(all.filter(r -> r.kind == ExtractRecord.Kind.QUARANTINE).map(r -> r.row), QuarantineSchema.TABLE);
+          timer.time("write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, Sources.DISCORD, written, note));
+
+          // Counted from the same cached records that were written: no re-read of any table.
+          timer.time("count", () -> {
+            all.filter(r -> r.kind == ExtractRecord.Kind.EXAMPLE).map(r -> r.row.getUTF8String(2).toString()).countByValue().forEach(examplesPerFile::put);
+            all.filter(r -> r.kind == ExtractRecord.Kind.QUARANTINE).map(r -> r.row.getUTF8String(1) + "\u0000" + r.row.getUTF8String(3)).countByValue().forEach((k, n) -> {
+              String[] fileReason = k.split("\u0000", 2);
+              quarantinePerFile.computeIfAbsent(fileReason[0], f -> new TreeMap<>()).put(fileReason[1], n);
+              quarantineByReason.merge(fileReason[1], n, Long::sum);
+            });
+          });
+        }
+      } finally {
+        crossFile.unpersist(false);
       }
       timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, rules.version, runId, note));
 
@@ -164,6 +159,14 @@ public final class ExtractJob {
     }
   }
 
+  /**
+   * A DataFrame over rows already in Spark's internal form, skipping the per-field conversion that
+   * createDataFrame(Row) pays. internalCreateDataFrame is Scala package-private, hence public to Java.
+   */
+  private Dataset<Row> internalDataFrame(JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows, org.apache.spark.sql.types.StructType schema) {
+    return spark.internalCreateDataFrame(rows.rdd(), schema, false);
+  }
+
   /** One ingest_log row per file read, replacing that file's previous row. */
   private void recordIngest(Lake lake, List<FileReport> reports, Map<String, Long> examples, Map<String, Map<String, Long>> quarantine, String rulesVersion, String runId, String note) {
     Timestamp now = Timestamp.from(Instant.now());
@@ -177,6 +180,6 @@ public final class ExtractJob {
           r.error == null ? "ok" : "failed", r.error, rulesVersion, runId, now));
     }
     List<String> files = reports.stream().map(r -> r.file.relativePath).toList();
-    lake.replaceFileRows(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), List.of(IngestLogSchema.SOURCE), Sources.DISCORD, files, note);
+    lake.replaceFileRows(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), IngestLogSchema.PARTITION_COLUMNS, IngestLogSchema.STATS_COLUMNS, Sources.DISCORD, files, note);
   }
 }

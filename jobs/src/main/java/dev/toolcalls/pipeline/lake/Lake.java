@@ -62,37 +62,43 @@ public final class Lake {
 
   /**
    * Replaces, in one Delta commit, exactly the rows of {@code table} that came from the given
-   * files of a source with {@code rows} (a {@code replaceWhere} on source and source_file), creating
-   * the table with its partitioning on first use. Rows of other files are untouched.
+   * files of a source with {@code rows}: a {@code replaceWhere} on source and source_file, so rows
+   * of other files are untouched. The first write creates the table with its partitioning and the
+   * columns Delta keeps min/max statistics for: the default (every one of the first 32 columns)
+   * copies every long JSON text at write time and helps no query.
    */
-  public void replaceFileRows(String table, Dataset<Row> rows, List<String> partitionColumns, String source, Collection<String> files, String commitNote) {
+  public void replaceFileRows(String table, Dataset<Row> rows, List<String> partitionColumns, List<String> statsColumns, String source, Collection<String> files, String commitNote) {
     String predicate =
         "source = '" + escape(source) + "' AND source_file IN ("
             + files.stream().map(f -> "'" + escape(f) + "'").collect(Collectors.joining(", ")) + ")";
     var writer = rows.write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", commitNote);
     if (exists(table)) {
       writer.option("replaceWhere", predicate).save(path(table));
-    } else {
+      return;
+    }
+    // Table properties for a table that a write creates come from these session defaults.
+    String statsDefault = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
+    spark.conf().set(statsDefault, String.join(",", statsColumns));
+    try {
       writer.partitionBy(partitionColumns.toArray(new String[0])).save(path(table));
+    } finally {
+      spark.conf().unset(statsDefault);
     }
   }
 
-  /** Creates an empty table with the schema when it does not exist yet. */
-  public void ensureTable(String table, StructType schema, List<String> partitionColumns) {
-    if (exists(table)) return;
-    spark.createDataFrame(List.of(), schema).write().format("delta").mode(SaveMode.ErrorIfExists)
-        .partitionBy(partitionColumns.toArray(new String[0])).save(path(table));
-  }
-
-  /** Upserts rows by key columns in one MERGE. */
-  public void upsert(String table, Dataset<Row> rows, List<String> keyColumns) {
-    String on = keyColumns.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
-    DeltaTable.forPath(spark, path(table)).as("t").merge(rows.as("s"), on).whenMatched().updateAll().whenNotMatched().insertAll().execute();
-  }
-
-  /** The latest version of a table. */
+  /** The latest version of a table: the highest commit file in its _delta_log (no Spark job). */
   public long version(String table) {
-    return DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
+    try {
+      Path log = new Path(path(table), "_delta_log");
+      long latest = -1;
+      for (org.apache.hadoop.fs.FileStatus st : log.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(log)) {
+        String n = st.getPath().getName();
+        if (n.matches("\\d{20}\\.json")) latest = Math.max(latest, Long.parseLong(n.substring(0, 20)));
+      }
+      return latest;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read the Delta log of " + table + ": " + e.getMessage(), e);
+    }
   }
 
   static String escape(String s) {

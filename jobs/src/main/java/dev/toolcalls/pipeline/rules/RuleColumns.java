@@ -30,7 +30,7 @@ public final class RuleColumns {
   private RuleColumns() {}
 
   public static void register(SparkSession spark, Rules rules) {
-    spark.udf().register(TAGS_FOR, (UDF2<Seq<String>, Seq<String>, String[]>) (tools, args) -> rules.tags.tags(list(tools), list(args)), DataTypes.createArrayType(DataTypes.StringType, false));
+    spark.udf().register(TAGS_FOR, (UDF2<Seq<String>, Seq<String>, String[]>) (tools, args) -> rules.tags.tags(list(tools), list(args)), DataTypes.createArrayType(DataTypes.StringType, true));
     spark.udf().register(QUALITY_FOR, (UDF2<String, String, Double>) rules.quality::score, DataTypes.DoubleType);
     spark.udf().register(TASK_TYPE_FOR, (UDF4<String, String, Seq<String>, Seq<String>, String>) (logged, message, tools, args) -> rules.taskTypes.taskType(logged, message, list(tools), list(args)), DataTypes.StringType);
     spark.udf().register(EXAMPLE_TYPE_FOR, (UDF1<Seq<String>, String>) tools -> rules.taskTypes.exampleType(list(tools)), DataTypes.StringType);

@@ -1,7 +1,7 @@
 package dev.toolcalls.pipeline.source;
 
 import java.io.Serializable;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * One output of a source reader's pass over a file: an example row, a quarantine row, a line handed
@@ -21,25 +21,26 @@ public final class ExtractRecord implements Serializable {
   public final Kind kind;
   /** The file this came from (relative path), to drop everything of a file that failed. */
   public final String sourceFile;
-  public final Row row;
+  /** Spark's internal row form (see DiscordRows for why). */
+  public final InternalRow row;
   public final FileReport report;
 
-  private ExtractRecord(Kind kind, String sourceFile, Row row, FileReport report) {
+  private ExtractRecord(Kind kind, String sourceFile, InternalRow row, FileReport report) {
     this.kind = kind;
     this.sourceFile = sourceFile;
     this.row = row;
     this.report = report;
   }
 
-  public static ExtractRecord example(String sourceFile, Row row) {
+  public static ExtractRecord example(String sourceFile, InternalRow row) {
     return new ExtractRecord(Kind.EXAMPLE, sourceFile, row, null);
   }
 
-  public static ExtractRecord quarantine(String sourceFile, Row row) {
+  public static ExtractRecord quarantine(String sourceFile, InternalRow row) {
     return new ExtractRecord(Kind.QUARANTINE, sourceFile, row, null);
   }
 
-  public static ExtractRecord handOver(String sourceFile, Row row) {
+  public static ExtractRecord handOver(String sourceFile, InternalRow row) {
     return new ExtractRecord(Kind.HAND_OVER, sourceFile, row, null);
   }
 

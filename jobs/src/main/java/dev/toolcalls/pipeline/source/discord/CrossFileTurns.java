@@ -1,23 +1,22 @@
 package dev.toolcalls.pipeline.source.discord;
 
 import dev.toolcalls.pipeline.source.ExtractRecord;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import scala.Tuple2;
 
 /**
  * The second pass: the few lines left open at the ends of files, grouped by request id, put back in
  * time order and assembled again. What still has no request, or no answer, is quarantined here.
  */
-public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iterable<Row>>, ExtractRecord> {
+public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iterable<InternalRow>>, ExtractRecord> {
   private static final long serialVersionUID = 1L;
-  private static final Comparator<Row> TIME_ORDER =
-      Comparator.<Row>comparingLong(r -> r.getLong(3)).thenComparing(r -> r.getString(1)).thenComparingLong(r -> r.getLong(2));
+  private static final Comparator<InternalRow> TIME_ORDER =
+      Comparator.<InternalRow>comparingLong(r -> r.getLong(3)).thenComparing(r -> r.getUTF8String(1)).thenComparingLong(r -> r.getLong(2));
   private final DiscordSettings settings;
 
   public CrossFileTurns(DiscordSettings settings) {
@@ -25,13 +24,14 @@ public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iter
   }
 
   @Override
-  public Iterator<ExtractRecord> call(Tuple2<String, Iterable<Row>> group) {
+  public Iterator<ExtractRecord> call(Tuple2<String, Iterable<InternalRow>> group) {
     return assemble(group._2()).iterator();
   }
 
   /** Assembles hand-over rows (all of one request id) into examples and quarantine rows. */
-  public List<ExtractRecord> assemble(Iterable<Row> handOvers) {
-    List<Row> rows = new ArrayList<>();
+  public List<ExtractRecord> assemble(Iterable<InternalRow> handOvers) {
+    DiscordRows factory = new DiscordRows(settings);
+    List<InternalRow> rows = new ArrayList<>();
     handOvers.forEach(rows::add);
     rows.sort(TIME_ORDER);
     List<ExtractRecord> out = new ArrayList<>();
@@ -40,7 +40,7 @@ public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iter
             new TurnAssembler.Sink() {
               @Override
               public void turn(Turn turn) {
-                out.add(ExtractRecord.example(turn.requestLine.sourceFile, DiscordRows.example(turn, settings)));
+                out.add(ExtractRecord.example(turn.requestLine.sourceFile, factory.example(turn)));
               }
 
               @Override
@@ -50,7 +50,7 @@ public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iter
 
               @Override
               public void quarantine(RawLine line, String reason, String detail, String requestId) {
-                out.add(ExtractRecord.quarantine(line.sourceFile, DiscordRows.quarantine(line.sourceFile, line.lineNumber, reason, detail, requestId, line.bytes)));
+                out.add(ExtractRecord.quarantine(line.sourceFile, factory.quarantine(line.sourceFile, line.lineNumber, reason, detail, requestId, line.bytes)));
               }
 
               @Override
@@ -60,9 +60,9 @@ public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iter
             settings.maxTurnMicros,
             true);
     DiscordEventParser parser = new DiscordEventParser();
-    for (Row r : rows) {
-      byte[] bytes = r.getString(4).getBytes(StandardCharsets.UTF_8);
-      RawLine line = new RawLine(r.getString(1), r.getLong(2), bytes, r.getLong(3));
+    for (InternalRow r : rows) {
+      byte[] bytes = r.getUTF8String(4).getBytes();
+      RawLine line = new RawLine(r.getUTF8String(1).toString(), r.getLong(2), bytes, r.getLong(3));
       try {
         assembler.accept(parser.parse(bytes, 0, bytes.length), line);
       } catch (DiscordEventParser.MalformedLineException e) {

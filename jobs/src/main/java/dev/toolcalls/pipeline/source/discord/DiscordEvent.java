@@ -1,6 +1,11 @@
 package dev.toolcalls.pipeline.source.discord;
 
-/** One parsed line of a Discord bot log. JSON-valued fields hold the JSON text as written. */
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * One parsed line of a Discord bot log. JSON-valued fields hold the JSON text as written, as UTF-8
+ * bytes copied out of the line (never decoded and re-encoded: they are most of the volume).
+ */
 final class DiscordEvent {
   static final String REQUEST = "request";
   static final String TOOL_CALL = "tool_call";
@@ -20,10 +25,10 @@ final class DiscordEvent {
 
   // tool_call
   String tool;
-  String argumentsJson;
-  String resultJson;
+  UTF8String argumentsJson;
+  UTF8String resultJson;
   /** The {@code state} member of the result object, when there is one. */
-  String resultStateJson;
+  UTF8String resultStateJson;
   /** The result reports a failure ({@code "success": false} or a non-null {@code error}). */
   boolean resultIsError;
 
@@ -34,7 +39,7 @@ final class DiscordEvent {
   String error;
 
   // context event, or the context member of an error event
-  String contextJson;
+  UTF8String contextJson;
 
   /** Members this version does not know (a newer bot): ignored, but counted. */
   int unknownFields;

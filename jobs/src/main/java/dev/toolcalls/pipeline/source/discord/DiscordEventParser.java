@@ -5,7 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.toolcalls.pipeline.util.Timestamps;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Parses one log line with Jackson's streaming parser. Nested values (arguments, results,
@@ -108,11 +109,12 @@ final class DiscordEventParser {
   /** A string as text; any other non-null value as its JSON text. */
   private static String text(JsonParser p, JsonToken v, byte[] buf, int off) throws IOException {
     if (v == JsonToken.VALUE_STRING) return p.getText();
-    return raw(p, v, buf, off);
+    UTF8String raw = raw(p, v, buf, off);
+    return raw == null ? null : raw.toString();
   }
 
   /** The value's JSON text exactly as written; null for JSON null. */
-  private static String raw(JsonParser p, JsonToken v, byte[] buf, int off) throws IOException {
+  private static UTF8String raw(JsonParser p, JsonToken v, byte[] buf, int off) throws IOException {
     if (v == JsonToken.VALUE_NULL) return null;
     long start = p.currentTokenLocation().getByteOffset();
     if (v.isStructStart()) {
@@ -120,8 +122,11 @@ final class DiscordEventParser {
     } else {
       p.getText(); // completes a lazily read token so that the end offset is right
     }
-    long end = p.currentLocation().getByteOffset();
-    return new String(buf, off + (int) start, (int) (end - start), StandardCharsets.UTF_8);
+    return slice(buf, off, start, p.currentLocation().getByteOffset());
+  }
+
+  private static UTF8String slice(byte[] buf, int off, long start, long end) {
+    return UTF8String.fromBytes(Arrays.copyOfRange(buf, off + (int) start, off + (int) end));
   }
 
   /** The result's JSON text, plus its top-level {@code state}, {@code success} and {@code error}. */
@@ -148,7 +153,6 @@ final class DiscordEventParser {
       }
     }
     if (t != JsonToken.END_OBJECT) throw new IOException("unterminated result object");
-    long end = p.currentLocation().getByteOffset();
-    e.resultJson = new String(buf, off + (int) start, (int) (end - start), StandardCharsets.UTF_8);
+    e.resultJson = slice(buf, off, start, p.currentLocation().getByteOffset());
   }
 }

@@ -27,6 +27,7 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
   private final String sourceFile;
   private final DiscordEventParser parser = new DiscordEventParser();
   private final TurnAssembler assembler;
+  private final DiscordRows rows;
   private final ArrayDeque<ExtractRecord> ready = new ArrayDeque<>();
   private long lastMicros = Timestamps.MISSING;
   private boolean done;
@@ -37,6 +38,7 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
     this.report = report;
     this.settings = settings;
     this.sourceFile = report.file.relativePath;
+    this.rows = new DiscordRows(settings);
     this.assembler = new TurnAssembler(this, settings.answeredGraceMicros, settings.maxTurnMicros, false);
   }
 
@@ -118,7 +120,7 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
   private void reject(long lineNumber, byte[] buf, int off, int len, String reason, String detail, String requestId) {
     byte[] bytes = Arrays.copyOfRange(buf, off, off + len);
     report.quarantined(reason);
-    ready.addLast(ExtractRecord.quarantine(sourceFile, DiscordRows.quarantine(sourceFile, lineNumber, reason, detail, requestId, bytes)));
+    ready.addLast(ExtractRecord.quarantine(sourceFile, rows.quarantine(sourceFile, lineNumber, reason, detail, requestId, bytes)));
   }
 
   // ---- TurnAssembler.Sink ----------------------------------------------------------------------
@@ -126,21 +128,21 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
   @Override
   public void turn(Turn turn) {
     report.examples++;
-    ready.addLast(ExtractRecord.example(sourceFile, DiscordRows.example(turn, settings)));
+    ready.addLast(ExtractRecord.example(sourceFile, rows.example(turn)));
   }
 
   @Override
   public void handOver(List<RawLine> handed, String requestId) {
     for (RawLine l : handed) {
       report.handedOver++;
-      ready.addLast(ExtractRecord.handOver(sourceFile, DiscordRows.handOver(l, requestId)));
+      ready.addLast(ExtractRecord.handOver(sourceFile, rows.handOver(l, requestId)));
     }
   }
 
   @Override
   public void quarantine(RawLine line, String reason, String detail, String requestId) {
     report.quarantined(reason);
-    ready.addLast(ExtractRecord.quarantine(sourceFile, DiscordRows.quarantine(line.sourceFile, line.lineNumber, reason, detail, requestId, line.bytes)));
+    ready.addLast(ExtractRecord.quarantine(sourceFile, rows.quarantine(line.sourceFile, line.lineNumber, reason, detail, requestId, line.bytes)));
   }
 
   @Override

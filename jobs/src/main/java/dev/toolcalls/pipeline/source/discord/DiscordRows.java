@@ -1,23 +1,35 @@
 package dev.toolcalls.pipeline.source.discord;
 
 import dev.toolcalls.pipeline.util.StableIds;
-import dev.toolcalls.pipeline.util.Timestamps;
+import dev.toolcalls.schemas.ExamplesSchema;
+import dev.toolcalls.schemas.QuarantineSchema;
 import dev.toolcalls.schemas.Sources;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
-/** Rows of the examples, quarantine and hand-over schemas, built from turns and lines. */
-public final class DiscordRows {
-  public static final String OUTCOME_OK = "ok";
-  public static final String OUTCOME_ERROR = "error";
+/**
+ * Rows of the examples, quarantine and hand-over schemas, built from turns and lines in Spark's
+ * internal (UnsafeRow) form: JSON slices go from the input bytes to the Parquet writer without ever
+ * being decoded to Java strings, and a cached row is one byte array, cheap to size and to keep.
+ * One instance per task (projections are not thread-safe).
+ */
+final class DiscordRows {
+  static final String OUTCOME_OK = "ok";
+  static final String OUTCOME_ERROR = "error";
+  private static final UTF8String SOURCE = UTF8String.fromString(Sources.DISCORD);
+  private static final UTF8String OK = UTF8String.fromString(OUTCOME_OK);
+  private static final UTF8String ERROR = UTF8String.fromString(OUTCOME_ERROR);
 
   /** A line handed from the first pass to the cross-file pass. */
-  public static final StructType HAND_OVER =
+  static final StructType HAND_OVER =
       DataTypes.createStructType(
           List.of(
               DataTypes.createStructField("request_id", DataTypes.StringType, true),
@@ -26,20 +38,27 @@ public final class DiscordRows {
               DataTypes.createStructField("sort_micros", DataTypes.LongType, false),
               DataTypes.createStructField("raw_text", DataTypes.StringType, false)));
 
-  private DiscordRows() {}
+  private final DiscordSettings settings;
+  private final UnsafeProjection exampleProjection = UnsafeProjection.create(ExamplesSchema.EXTRACTED);
+  private final UnsafeProjection quarantineProjection = UnsafeProjection.create(QuarantineSchema.TABLE);
+  private final UnsafeProjection handOverProjection = UnsafeProjection.create(HAND_OVER);
+
+  DiscordRows(DiscordSettings settings) {
+    this.settings = settings;
+  }
 
   /** A finished turn as a row of {@code ExamplesSchema.EXTRACTED}. */
-  static Row example(Turn t, DiscordSettings settings) {
+  InternalRow example(Turn t) {
     DiscordEvent req = t.request;
-    List<Row> calls = new ArrayList<>();
+    List<InternalRow> calls = new ArrayList<>();
     String response = null;
-    String context = null;
-    String gameState = null;
+    UTF8String context = null;
+    UTF8String gameState = null;
     List<String> errors = new ArrayList<>(0);
     for (DiscordEvent e : t.events) {
       switch (e.type) {
         case DiscordEvent.TOOL_CALL:
-          calls.add(RowFactory.create(e.tool, e.argumentsJson, e.resultJson, e.resultIsError));
+          calls.add(new GenericInternalRow(new Object[] {utf8(e.tool), e.argumentsJson, e.resultJson, e.resultIsError}));
           if (e.resultStateJson != null && settings.tools.isStateTool(e.tool)) gameState = e.resultStateJson;
           break;
         case DiscordEvent.RESPONSE:
@@ -57,32 +76,42 @@ public final class DiscordRows {
           throw new IllegalStateException("unexpected event type in a turn: " + e.type);
       }
     }
-    return RowFactory.create(
-        StableIds.discord(req.accountId, req.requestId, req.timestamp),
-        Sources.DISCORD,
-        t.requestLine.sourceFile,
-        t.requestLine.lineNumber,
-        req.message,
-        gameState,
-        context,
-        calls.toArray(new Row[0]), // Spark's row encoder takes arrays or Scala Seqs, not Java lists
-        response,
-        req.taskType,
-        errors.isEmpty() ? OUTCOME_OK : OUTCOME_ERROR,
-        errors.isEmpty() ? null : String.join("\n", errors),
-        req.requestId,
-        req.accountId,
-        Timestamps.toSqlTimestamp(req.timeMicros),
-        java.sql.Date.valueOf(Timestamps.dateOf(req.timeMicros)));
+    Object[] v = {
+      utf8(StableIds.discord(req.accountId, req.requestId, req.timestamp)),
+      SOURCE,
+      utf8(t.requestLine.sourceFile),
+      t.requestLine.lineNumber,
+      utf8(req.message),
+      gameState,
+      context,
+      new GenericArrayData(calls.toArray()),
+      utf8(response),
+      utf8(req.taskType),
+      errors.isEmpty() ? OK : ERROR,
+      errors.isEmpty() ? null : utf8(String.join("\n", errors)),
+      utf8(req.requestId),
+      utf8(req.accountId),
+      req.timeMicros,
+      (int) Math.floorDiv(req.timeMicros, 86_400_000_000L)
+    };
+    return exampleProjection.apply(new GenericInternalRow(v)).copy();
   }
 
-  /** A row of {@code QuarantineSchema.TABLE}. */
-  static Row quarantine(String sourceFile, long lineNumber, String reason, String detail, String requestId, byte[] bytes) {
-    return RowFactory.create(
-        Sources.DISCORD, sourceFile, lineNumber, reason, detail, requestId, new String(bytes, StandardCharsets.UTF_8), bytes);
+  /** A row of {@code QuarantineSchema.TABLE}; raw_bytes keeps the exact bytes, raw_text is readable. */
+  InternalRow quarantine(String sourceFile, long lineNumber, String reason, String detail, String requestId, byte[] bytes) {
+    Object[] v = {
+      SOURCE, utf8(sourceFile), lineNumber, utf8(reason), utf8(detail), utf8(requestId),
+      UTF8String.fromString(new String(bytes, StandardCharsets.UTF_8)), bytes
+    };
+    return quarantineProjection.apply(new GenericInternalRow(v)).copy();
   }
 
-  static Row handOver(RawLine line, String requestId) {
-    return RowFactory.create(requestId, line.sourceFile, line.lineNumber, line.sortMicros, line.text());
+  InternalRow handOver(RawLine line, String requestId) {
+    Object[] v = {utf8(requestId), utf8(line.sourceFile), line.lineNumber, line.sortMicros, UTF8String.fromBytes(line.bytes)};
+    return handOverProjection.apply(new GenericInternalRow(v)).copy();
+  }
+
+  private static UTF8String utf8(String s) {
+    return s == null ? null : UTF8String.fromString(s);
   }
 }

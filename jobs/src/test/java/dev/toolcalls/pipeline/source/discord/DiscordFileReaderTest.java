@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.Test;
 
 /** Turn assembly over one file, without Spark: each case the bot's logs really contain. */
@@ -29,7 +31,7 @@ class DiscordFileReaderTest {
   static final class Output {
     final List<Row> examples = new ArrayList<>();
     final List<Row> quarantine = new ArrayList<>();
-    final List<Row> handOver = new ArrayList<>();
+    final List<InternalRow> handOver = new ArrayList<>();
     FileReport report;
   }
 
@@ -38,8 +40,8 @@ class DiscordFileReaderTest {
     Output out = new Output();
     new DiscordFileReader(new ByteArrayInputStream(bytes), report, SETTINGS).forEachRemaining(r -> {
       switch (r.kind) {
-        case EXAMPLE -> out.examples.add(r.row);
-        case QUARANTINE -> out.quarantine.add(r.row);
+        case EXAMPLE -> out.examples.add(example(r.row));
+        case QUARANTINE -> out.quarantine.add(quarantined(r.row));
         case HAND_OVER -> out.handOver.add(r.row);
         case REPORT -> out.report = r.report;
       }
@@ -49,6 +51,14 @@ class DiscordFileReaderTest {
 
   static Output read(String name, LogLines lines) {
     return read(name, lines.text().getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Row example(InternalRow r) {
+    return (Row) CatalystTypeConverters.createToScalaConverter(ExamplesSchema.EXTRACTED).apply(r);
+  }
+
+  static Row quarantined(InternalRow r) {
+    return (Row) CatalystTypeConverters.createToScalaConverter(QuarantineSchema.TABLE).apply(r);
   }
 
   static Object ex(Row r, String column) {
@@ -62,7 +72,7 @@ class DiscordFileReaderTest {
   @SuppressWarnings("unchecked")
   static List<String> tools(Row r) {
     List<String> out = new ArrayList<>();
-    for (Row c : (Row[]) ex(r, ExamplesSchema.TOOL_CALLS)) out.add(c.getString(0) + (c.getString(1) == null ? "" : " " + c.getString(1)));
+    for (Row c : r.<Row>getList(ExamplesSchema.EXTRACTED.fieldIndex(ExamplesSchema.TOOL_CALLS))) out.add(c.getString(0) + (c.getString(1) == null ? "" : " " + c.getString(1)));
     return out;
   }
 
@@ -109,6 +119,7 @@ class DiscordFileReaderTest {
         .response("2359590000", "2026-01-21T00:00:02.000000", "Started fishing."));
     assertEquals(1, o.examples.size());
     assertEquals(java.sql.Date.valueOf(LocalDate.of(2026, 1, 20)), ex(o.examples.get(0), ExamplesSchema.EVENT_DATE));
+    assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2026-01-20T23:59:59Z")), ex(o.examples.get(0), ExamplesSchema.EVENT_TIME));
     assertEquals(1, tools(o.examples.get(0)).size());
   }
 
@@ -156,13 +167,13 @@ class DiscordFileReaderTest {
     // grouped by request id, as the Spark job does
     List<ExtractRecord> second = new ArrayList<>();
     for (String rid : List.of("1000000000", "1100000000")) {
-      second.addAll(new CrossFileTurns(SETTINGS).assemble(o.handOver.stream().filter(r -> rid.equals(r.getString(0))).toList()));
+      second.addAll(new CrossFileTurns(SETTINGS).assemble(o.handOver.stream().filter(r -> rid.equals(r.getUTF8String(0).toString())).toList()));
     }
     List<String> reasons = new ArrayList<>();
-    for (ExtractRecord r : second) reasons.add(qr(r.row, QuarantineSchema.REASON) + "@" + qr(r.row, QuarantineSchema.LINE_NUMBER));
+    for (ExtractRecord r : second) reasons.add(qr(quarantined(r.row), QuarantineSchema.REASON) + "@" + qr(quarantined(r.row), QuarantineSchema.LINE_NUMBER));
     assertEquals(List.of("incomplete_turn@1", "incomplete_turn@2", "orphan_event@3"), reasons);
     assertEquals(new LogLines().request("1000000000", "2026-01-20T10:00:00.000000", "Go north", "aux").text().strip(),
-        qr(second.get(0).row, QuarantineSchema.RAW_TEXT));
+        qr(quarantined(second.get(0).row), QuarantineSchema.RAW_TEXT));
   }
 
   @Test
@@ -173,11 +184,11 @@ class DiscordFileReaderTest {
     Output day2 = read("conversations_2026-01-21.jsonl", new LogLines()
         .command("2359000000", "2026-01-21T00:00:05.000000", "FISH_DRAYNOR_LOOP 150")
         .response("2359000000", "2026-01-21T00:00:06.000000", "Started the Draynor fishing routine."));
-    List<Row> all = new ArrayList<>(day2.handOver);
+    List<InternalRow> all = new ArrayList<>(day2.handOver);
     all.addAll(day1.handOver);
     List<ExtractRecord> second = new CrossFileTurns(SETTINGS).assemble(all);
     assertEquals(1, second.size());
-    Row e = second.get(0).row;
+    Row e = example(second.get(0).row);
     assertEquals(ExtractRecord.Kind.EXAMPLE, second.get(0).kind);
     assertEquals("conversations_2026-01-20.jsonl", ex(e, ExamplesSchema.SOURCE_FILE));
     assertEquals(List.of("send_command {\"command\": \"GOTO 3087 3228 0\"}", "send_command {\"command\": \"FISH_DRAYNOR_LOOP 150\"}"), tools(e));
@@ -223,10 +234,10 @@ class DiscordFileReaderTest {
         .raw("{\"type\": \"response\", \"request_id\": \"1000000000\", \"timestamp\": \"2026-01-20T10:00:04.000000\", \"response\": \"At 3,4.\", \"new_field\": {\"a\": 1}}"));
     Row e = o.examples.get(0);
     assertEquals("{\"location\": {\"x\": 3, \"y\": 4, \"plane\": 0}}", ex(e, ExamplesSchema.GAME_STATE));
-    Row[] calls = (Row[]) ex(e, ExamplesSchema.TOOL_CALLS);
-    assertEquals("\"GOTO 3222 3218\"", calls[1].getString(1));
-    assertEquals(true, calls[1].getBoolean(3));
-    assertEquals(false, calls[0].getBoolean(3));
+    List<Row> calls = e.getList(ExamplesSchema.EXTRACTED.fieldIndex(ExamplesSchema.TOOL_CALLS));
+    assertEquals("\"GOTO 3222 3218\"", calls.get(1).getString(1));
+    assertEquals(true, calls.get(1).getBoolean(3));
+    assertEquals(false, calls.get(0).getBoolean(3));
     assertEquals(1, o.report.unknownFields);
   }
 }
