@@ -49,9 +49,14 @@ public final class DiscordLogGenerator {
     Files.createDirectories(o.outDir);
     int perDay = o.requestsPerDay;
     if (o.targetMb != null) {
-      Day sample = new Day(o, 0, 500);
-      double bytesPerRequest = sample.render().length / 500.0;
-      perDay = (int) Math.max(1, Math.round(o.targetMb * 1e6 / o.days / bytesPerRequest));
+      // Bytes per request depend a little on the day's length (the inventory grows), so estimate
+      // twice, the second time with a sample day as long as the estimated one (capped).
+      int sampleSize = 2000;
+      for (int round = 0; round < 2; round++) {
+        double bytesPerRequest = new Day(o, 0, sampleSize).render().length / (double) sampleSize;
+        perDay = (int) Math.max(1, Math.round(o.targetMb * 1e6 / o.days / bytesPerRequest));
+        sampleSize = Math.min(perDay, 20_000);
+      }
     }
     final int requests = perDay;
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.threads));
