@@ -93,29 +93,15 @@ public final class ExamplesSchema {
               createStructField(EVENT_DATE, DateType, false)));
 
   /**
-   * What a source reader produces: the table without the rule-derived columns ({@code
+   * What the Discord reader produces: the table without the rule-derived columns ({@code
    * example_type}, {@code task_type}, {@code tags}, {@code quality_score}), which the conf-driven
-   * UDFs add afterwards so that a rule change never needs a re-read.
+   * UDFs add afterwards, and without the columns other sources and reviews fill.
    */
   public static final StructType EXTRACTED =
-      createStructType(
-          List.of(
-              createStructField(ID, StringType, false),
-              createStructField(SOURCE, StringType, false),
-              createStructField(SOURCE_FILE, StringType, false),
-              createStructField(SOURCE_LINE, LongType, true),
-              createStructField(USER_MESSAGE, StringType, true),
-              createStructField(GAME_STATE, StringType, true),
-              createStructField(CONTEXT, StringType, true),
-              createStructField(TOOL_CALLS, createArrayType(TOOL_CALL, true), false),
-              createStructField(RESPONSE_TEXT, StringType, true),
-              createStructField(LOGGED_TASK_TYPE, StringType, true),
-              createStructField(OUTCOME, StringType, false),
-              createStructField(ERROR, StringType, true),
-              createStructField(REQUEST_ID, StringType, true),
-              createStructField(ACCOUNT_ID, StringType, true),
-              createStructField(EVENT_TIME, TimestampType, true),
-              createStructField(EVENT_DATE, DateType, false)));
+      new StructType(
+          java.util.Arrays.stream(TABLE.fields())
+              .filter(f -> !List.of(EXAMPLE_TYPE, TASK_TYPE, TAGS, QUALITY_SCORE, REASONING, PROBLEM, ROOT_CAUSE, BAD_CODE, GOOD_CODE).contains(f.name()))
+              .toArray(org.apache.spark.sql.types.StructField[]::new));
 
   private ExamplesSchema() {}
 }

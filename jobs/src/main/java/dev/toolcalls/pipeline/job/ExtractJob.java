@@ -138,7 +138,7 @@ public final class ExtractJob {
           });
         }
       } finally {
-        crossFile.unpersist(false);
+        crossFile.unpersist(true);
       }
       timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, rules.version, runId, note));
 
@@ -155,7 +155,7 @@ public final class ExtractJob {
       long examplesWritten = examplesPerFile.values().stream().mapToLong(Long::longValue).sum();
       return new ExtractResult.SourceSummary(Sources.DISCORD, options.logsDir, files.size(), failedList, bytes, lines, blank, dups, unknown, examplesWritten, quarantineByReason);
     } finally {
-      firstPass.unpersist(false);
+      firstPass.unpersist(true);
     }
   }
 
