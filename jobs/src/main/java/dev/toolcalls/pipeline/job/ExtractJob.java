@@ -99,7 +99,7 @@ public final class ExtractJob {
     // First pass: one task per file, every byte read once; the result is kept for the writes below.
     JavaRDD<ExtractRecord> firstPass =
         jsc.parallelize(files, files.size()).flatMap(new DiscordReadFunction(settings, new HadoopConf(jsc.hadoopConfiguration())))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+            .persist(StorageLevel.fromString(config.string("extract.cache_level", "MEMORY_AND_DISK")));
     try {
       List<FileReport> reports = timer.time("read+assemble", () -> firstPass.filter(r -> r.kind == ExtractRecord.Kind.REPORT).map(r -> r.report).collect());
       Set<String> failed = new HashSet<>();
