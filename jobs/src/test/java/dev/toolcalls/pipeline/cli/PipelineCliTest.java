@@ -55,6 +55,38 @@ class PipelineCliTest extends SparkTestBase {
   }
 
   @Test
+  void anUnreadableFileIsReportedAndSkippedWithExitCode1WhileTheOthersAreWritten() throws Exception {
+    Path logs = tmp.resolve("logs-corrupt");
+    Files.createDirectories(logs);
+    Files.writeString(logs.resolve("conversations_2026-03-01.jsonl.gz"), "this is not gzip\n");
+    byte[] whole = gzip(new LogLines()
+        .request("1000000000", "2026-03-02T10:00:00.000000", "Hi", "aux")
+        .response("1000000000", "2026-03-02T10:00:01.000000", "Hello!").text().repeat(200));
+    Files.write(logs.resolve("conversations_2026-03-02.jsonl.gz"), java.util.Arrays.copyOf(whole, whole.length / 2)); // cut short
+    Files.writeString(logs.resolve("conversations_2026-03-03.jsonl"), new LogLines()
+        .request("1100000000", "2026-03-03T11:00:00.000000", "Bank open", "aux")
+        .response("1100000000", "2026-03-03T11:00:01.000000", "Opened.").text());
+    String lake = tmp.resolve("lake-corrupt").toString();
+    Run r = run("extract", "--logs", logs.toString(), "--lake", lake);
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("FAILED files"), r.out());
+    assertTrue(r.out().contains("conversations_2026-03-01.jsonl.gz") && r.out().contains("conversations_2026-03-02.jsonl.gz"), r.out());
+    Run rows = run("sql", "--lake", lake, "--format", "csv", "SELECT source_file, count(*) AS n FROM examples GROUP BY source_file");
+    assertEquals("source_file,n\nconversations_2026-03-03.jsonl,1\n", rows.out().replace("\r\n", "\n"));
+    Run log = run("sql", "--lake", lake, "--format", "csv", "SELECT source_file, status FROM ingest_log ORDER BY source_file");
+    assertEquals("source_file,status\nconversations_2026-03-01.jsonl.gz,failed\nconversations_2026-03-02.jsonl.gz,failed\nconversations_2026-03-03.jsonl,ok\n",
+        log.out().replace("\r\n", "\n"));
+  }
+
+  static byte[] gzip(String text) throws java.io.IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
+      z.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return b.toByteArray();
+  }
+
+  @Test
   void helpListsEveryCommandAndEveryOption() {
     Run top = run("--help");
     assertEquals(0, top.code());
