@@ -28,6 +28,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -122,10 +126,22 @@ public final class ExtractJob {
         if (!written.isEmpty()) {
           JavaRDD<ExtractRecord> all = kept.union(crossFile);
           Dataset<Row> examples = RuleColumns.apply(internalDataFrame(all.filter(r -> r.kind == ExtractRecord.Kind.EXAMPLE).map(r -> r.row), ExamplesSchema.EXTRACTED));
-          timer.time("write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, Sources.DISCORD, written, note));
-
           Dataset<Row> quarantine = internalDataFrame(all.filter(r -> r.kind == ExtractRecord.Kind.QUARANTINE).map(r -> r.row), QuarantineSchema.TABLE);
-          timer.time("write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, Sources.DISCORD, written, note));
+          // The two writes are independent: run them side by side, so that the small one and the
+          // counts overlap the large one (and their cold-JVM planning and code generation too).
+          // A thread of this run's own: it inherits the run's Spark job group (a pooled one would not).
+          ExecutorService writer = Executors.newSingleThreadExecutor();
+          try {
+            CompletableFuture<Void> examplesWrite = CompletableFuture.runAsync(() -> timer.time("write examples",
+                () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, Sources.DISCORD, written, note)), writer);
+            try {
+              timer.time("write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, Sources.DISCORD, written, note));
+            } finally {
+              join(examplesWrite);
+            }
+          } finally {
+            writer.shutdown();
+          }
 
           // Counted from the same cached records that were written: no re-read of any table.
           timer.time("count", () -> {
@@ -156,6 +172,17 @@ public final class ExtractJob {
       return new ExtractResult.SourceSummary(Sources.DISCORD, options.logsDir, files.size(), failedList, bytes, lines, blank, dups, unknown, examplesWritten, quarantineByReason);
     } finally {
       firstPass.unpersist(true);
+    }
+  }
+
+  /** Waits for a write; its failure becomes this thread's, unwrapped, so exit codes stay right. */
+  private static void join(CompletableFuture<Void> write) {
+    try {
+      write.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
+      if (e.getCause() instanceof Error) throw (Error) e.getCause();
+      throw e;
     }
   }
 

@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 
-/** Times the stages of a run and labels the Spark jobs each one starts (visible in the Spark UI). */
+/**
+ * Times the stages of a run and labels the Spark jobs each one starts (visible in the Spark UI).
+ * Stages may run on several threads at once (the job description is a thread-local property).
+ */
 public final class StageTimer {
   private final SparkContext sc;
   private final Map<String, Double> seconds = new LinkedHashMap<>();
@@ -21,7 +24,9 @@ public final class StageTimer {
       return work.get();
     } finally {
       if (sc != null) sc.setJobDescription(null);
-      seconds.merge(stage, (System.nanoTime() - t0) / 1e9, Double::sum);
+      synchronized (seconds) {
+        seconds.merge(stage, (System.nanoTime() - t0) / 1e9, Double::sum);
+      }
     }
   }
 
@@ -33,6 +38,8 @@ public final class StageTimer {
   }
 
   public Map<String, Double> seconds() {
-    return new LinkedHashMap<>(seconds);
+    synchronized (seconds) {
+      return new LinkedHashMap<>(seconds);
+    }
   }
 }
