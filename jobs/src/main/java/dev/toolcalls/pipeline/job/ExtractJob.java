@@ -58,6 +58,7 @@ public final class ExtractJob {
     public Options validate() {
       if (lakeDir == null || lakeDir.isBlank()) throw new BadInputException("--lake is required");
       if (logsDir == null) throw new BadInputException("nothing to extract: give --logs DIR");
+      SourceFiles.checkLocalFolder(logsDir);
       return this;
     }
   }

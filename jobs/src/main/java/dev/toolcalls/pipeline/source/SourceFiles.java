@@ -52,6 +52,18 @@ public final class SourceFiles {
     }
   }
 
+  /**
+   * Fails fast, before any Spark work, when a folder on the local disk is missing (a path with
+   * another scheme, s3a:// say, is checked when it is listed).
+   */
+  public static void checkLocalFolder(String dir) {
+    java.net.URI uri = new Path(dir).toUri();
+    if (uri.getScheme() != null && !"file".equals(uri.getScheme())) return;
+    java.nio.file.Path p = java.nio.file.Path.of(uri.getPath());
+    if (!java.nio.file.Files.exists(p)) throw new BadInputException("input folder not found: " + dir);
+    if (!java.nio.file.Files.isDirectory(p)) throw new BadInputException("not a folder: " + dir);
+  }
+
   /** Daily files under {@code dir} (recursively) whose name matches {@code namePattern}; group 1 is the day. */
   public static List<InputFile> daily(Configuration conf, String dir, String namePattern, DaySelection selection) {
     Pattern pattern = Pattern.compile(namePattern);
