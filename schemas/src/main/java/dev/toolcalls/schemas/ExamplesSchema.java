@@ -103,5 +103,17 @@ public final class ExamplesSchema {
               .filter(f -> !List.of(EXAMPLE_TYPE, TASK_TYPE, TAGS, QUALITY_SCORE, REASONING, PROBLEM, ROOT_CAUSE, BAD_CODE, GOOD_CODE).contains(f.name()))
               .toArray(org.apache.spark.sql.types.StructField[]::new));
 
+  /**
+   * What the journal and Claude-session readers produce: the table without the rule-derived
+   * columns ({@code task_type}, {@code tags}, {@code quality_score}); {@code example_type} is
+   * nullable here: null lets the rules decide from the tool calls.
+   */
+  public static final StructType PARSED =
+      new StructType(
+          java.util.Arrays.stream(TABLE.fields())
+              .filter(f -> !List.of(TASK_TYPE, TAGS, QUALITY_SCORE).contains(f.name()))
+              .map(f -> f.name().equals(EXAMPLE_TYPE) ? createStructField(EXAMPLE_TYPE, StringType, true) : f)
+              .toArray(org.apache.spark.sql.types.StructField[]::new));
+
   private ExamplesSchema() {}
 }
