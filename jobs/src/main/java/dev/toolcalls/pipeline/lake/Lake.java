@@ -76,14 +76,11 @@ public final class Lake {
       writer.option("replaceWhere", predicate).save(path(table));
       return;
     }
-    // Table properties for a table that a write creates come from these session defaults.
-    String statsDefault = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
-    spark.conf().set(statsDefault, String.join(",", statsColumns));
-    try {
-      writer.partitionBy(partitionColumns.toArray(new String[0])).save(path(table));
-    } finally {
-      spark.conf().unset(statsDefault);
-    }
+    // A write that creates the table stores its "delta."-prefixed options as table properties
+    // (per writer: no shared session setting, so the side-by-side writes cannot mix them up).
+    writer.option("delta.dataSkippingStatsColumns", String.join(",", statsColumns))
+        .partitionBy(partitionColumns.toArray(new String[0]))
+        .save(path(table));
   }
 
   /** The latest version of a table: the highest commit file in its _delta_log (no Spark job). */
