@@ -5,6 +5,7 @@ import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -62,15 +63,19 @@ public final class Lake {
 
   /**
    * Replaces, in one Delta commit, exactly the rows of {@code table} that came from the given
-   * files of a source with {@code rows}: a {@code replaceWhere} on source and source_file, so rows
+   * files (per source) with {@code rows}: a {@code replaceWhere} on source and source_file, so rows
    * of other files are untouched. The first write creates the table with its partitioning and the
    * columns Delta keeps min/max statistics for: the default (every one of the first 32 columns)
    * copies every long JSON text at write time and helps no query.
    */
-  public void replaceFileRows(String table, Dataset<Row> rows, List<String> partitionColumns, List<String> statsColumns, String source, Collection<String> files, String commitNote) {
+  public void replaceFileRows(String table, Dataset<Row> rows, List<String> partitionColumns, List<String> statsColumns, Map<String, ? extends Collection<String>> filesBySource, String commitNote) {
     String predicate =
-        "source = '" + escape(source) + "' AND source_file IN ("
-            + files.stream().map(f -> "'" + escape(f) + "'").collect(Collectors.joining(", ")) + ")";
+        filesBySource.entrySet().stream()
+            .filter(e -> !e.getValue().isEmpty())
+            .map(e -> "(source = '" + escape(e.getKey()) + "' AND source_file IN ("
+                + e.getValue().stream().map(f -> "'" + escape(f) + "'").collect(Collectors.joining(", ")) + "))")
+            .collect(Collectors.joining(" OR "));
+    if (predicate.isEmpty()) throw new IllegalArgumentException("no file to replace the rows of in " + table);
     var writer = rows.write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", commitNote);
     if (exists(table)) {
       writer.option("replaceWhere", predicate).save(path(table));
