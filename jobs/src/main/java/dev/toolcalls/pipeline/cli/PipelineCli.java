@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       ExtractCommand.class,
       SqlCommand.class,
+      EnrichCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       BenchCommand.class,
