@@ -1,6 +1,5 @@
 package dev.toolcalls.pipeline.cli;
 
-import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.enrich.CandidateRules;
 import dev.toolcalls.pipeline.enrich.EnrichApplyJob;
@@ -148,7 +147,7 @@ public final class EnrichCommand implements Runnable {
       PipelineConfig config = configOptions.load();
       SparkSession spark = SparkSessions.getOrCreate(config, "pipeline enrich orphans");
       Lake l = new Lake(spark, lake);
-      if (!l.exists(TableNames.EXAMPLES)) throw new BadInputException("no examples table in " + lake + ": run extract first");
+      l.require(TableNames.EXAMPLES);
       if (!l.exists(TableNames.ENRICHMENTS)) {
         System.out.println("0 orphaned reviews (no enrichments yet)");
         return 0;

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -60,11 +59,11 @@ public final class EnrichApplyJob {
 
   public Result execute() {
     Lake lake = new Lake(spark, options.lakeDir);
-    if (!lake.exists(TableNames.EXAMPLES)) throw new BadInputException("no examples table in " + options.lakeDir + ": run extract first");
+    lake.require(TableNames.EXAMPLES);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.setJobGroup("enrich-apply-" + System.currentTimeMillis(), "enrich apply " + options.file, false);
     try {
-      FileStatus status = status(options.file);
+      FileStatus status = lake.inputFile(options.file, "review file");
       String reviewFile = status.getPath().getName();
       long defaultAt = status.getModificationTime() * 1000L;
       String reviewer = options.reviewer;
@@ -89,17 +88,6 @@ public final class EnrichApplyJob {
       }
     } finally {
       jsc.clearJobGroup();
-    }
-  }
-
-  private FileStatus status(String file) {
-    try {
-      Path p = new Path(file);
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(p);
-    } catch (java.io.FileNotFoundException e) {
-      throw new BadInputException("review file not found: " + file);
-    } catch (IOException e) {
-      throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 

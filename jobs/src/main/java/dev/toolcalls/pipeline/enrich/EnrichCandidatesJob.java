@@ -74,7 +74,7 @@ public final class EnrichCandidatesJob {
 
   public Result execute() {
     Lake lake = new Lake(spark, options.lakeDir);
-    if (!lake.exists(TableNames.EXAMPLES)) throw new BadInputException("no examples table in " + options.lakeDir + ": run extract first");
+    lake.require(TableNames.EXAMPLES);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.setJobGroup("enrich-candidates-" + System.currentTimeMillis(), "enrich candidates " + options.lakeDir, false);
     CandidateRules r = rules;

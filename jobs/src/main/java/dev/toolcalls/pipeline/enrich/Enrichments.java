@@ -38,8 +38,8 @@ public final class Enrichments {
   /**
    * MERGEs reviews (one row per id, {@code EnrichmentsSchema.TABLE}) into the table, in one Delta
    * transaction: new ids are inserted, an id whose new {@code reviewed_at} is later than the
-   * stored one is updated (the earlier row stays in the table's history), anything else is left
-   * alone. When nothing would change no commit is made, so applying a file twice leaves the table
+   * stored one and that says something else is updated (the earlier row stays in the table's
+   * history), anything else is left alone. When nothing would change no commit is made, so applying a file twice leaves the table
    * exactly as it was, version included.
    */
   public static MergeCounts merge(SparkSession spark, Lake lake, Dataset<Row> reviews, String commitNote) {
@@ -51,13 +51,13 @@ public final class Enrichments {
           .property("delta.dataSkippingStatsColumns", String.join(",", EnrichmentsSchema.STATS_COLUMNS))
           .execute();
     }
-    Dataset<Row> current = lake.read(TableNames.ENRICHMENTS).select(col(EnrichmentsSchema.ID).as("t_id"), col(EnrichmentsSchema.REVIEWED_AT).as("t_at"));
-    Dataset<Row> joined = reviews.join(current, reviews.col(EnrichmentsSchema.ID).equalTo(current.col("t_id")), "left");
+    Dataset<Row> current = lake.read(TableNames.ENRICHMENTS);
     Row counts =
-        joined.selectExpr(
-                "count_if(t_id IS NULL) AS inserted",
-                "count_if(t_id IS NOT NULL AND reviewed_at > t_at) AS updated",
-                "count_if(t_id IS NOT NULL AND reviewed_at <= t_at) AS unchanged")
+        reviews.as("s").join(current.as("t"), col("s.id").equalTo(col("t.id")), "left")
+            .selectExpr(
+                "count_if(t.id IS NULL) AS inserted",
+                "count_if(t.id IS NOT NULL AND " + UPDATES + ") AS updated",
+                "count_if(t.id IS NOT NULL AND NOT (" + UPDATES + ")) AS unchanged")
             .first();
     MergeCounts result = new MergeCounts(counts.getLong(0), counts.getLong(1), counts.getLong(2));
     if (result.inserted() + result.updated() == 0) return result;
@@ -66,7 +66,7 @@ public final class Enrichments {
       DeltaTable.forPath(spark, path)
           .as("t")
           .merge(reviews.as("s"), "t.id = s.id")
-          .whenMatched("s.reviewed_at > t.reviewed_at")
+          .whenMatched(UPDATES)
           .updateAll()
           .whenNotMatched()
           .insertAll()
@@ -76,6 +76,18 @@ public final class Enrichments {
     }
     return result;
   }
+
+  /**
+   * A stored review is replaced by a later one that says something else: the same review applied
+   * again (even from a copy of the file, whose time is later) changes nothing.
+   */
+  static final String UPDATES =
+      "s.reviewed_at > t.reviewed_at AND NOT ("
+          + java.util.Arrays.stream(EnrichmentsSchema.TABLE.fieldNames())
+              .filter(c -> !c.equals(EnrichmentsSchema.REVIEWED_AT) && !c.equals(EnrichmentsSchema.REVIEW_FILE) && !c.equals(EnrichmentsSchema.REVIEWER))
+              .map(c -> "s." + c + " <=> t." + c)
+              .collect(java.util.stream.Collectors.joining(" AND "))
+          + ")";
 
   /** Ids a review may name: every example, and every example a review added. */
   public static Dataset<Row> knownIds(Lake lake) {

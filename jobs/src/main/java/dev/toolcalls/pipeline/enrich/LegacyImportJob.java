@@ -104,11 +104,11 @@ public final class LegacyImportJob {
 
   public Result execute() {
     Lake lake = new Lake(spark, options.lakeDir);
-    if (!lake.exists(TableNames.EXAMPLES)) throw new BadInputException("no examples table in " + options.lakeDir + ": run extract first");
+    lake.require(TableNames.EXAMPLES);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.setJobGroup("enrich-import-legacy-" + System.currentTimeMillis(), "enrich import-legacy " + options.file, false);
     try {
-      FileStatus status = status();
+      FileStatus status = lake.inputFile(options.file, "legacy file");
       List<LegacyLine> legacy = read(status);
       Map<Long, List<String>> candidates = new LinkedHashMap<>();
       Map<Long, Boolean> strong = new LinkedHashMap<>();
@@ -145,7 +145,7 @@ public final class LegacyImportJob {
         Review r = new Review(l.lineNumber(), null, EnrichmentsSchema.KIND_ADDED, List.copyOf(from), l.exampleType(), blankToNull(l.userMessage()), null,
             l.reasoning(), l.problem(), l.rootCause(), l.badCode(), l.goodCode(), l.qualityScore(), l.tags().isEmpty() ? null : l.tags(), null,
             REVIEWER, reviewedAt, "legacy " + l.legacyId() + (l.context() != null ? ": " + l.context() : ""));
-        reviews.add(withId(r));
+        reviews.add(ReviewParser.withId(r, ReviewParser.addedId(r)));
       }
       outcomes.sort(java.util.Comparator.comparingLong(LineOutcome::lineNumber));
       List<Row> rows = new ArrayList<>();
@@ -202,17 +202,6 @@ public final class LegacyImportJob {
     }
   }
 
-  private FileStatus status() {
-    try {
-      Path p = new Path(options.file);
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(p);
-    } catch (java.io.FileNotFoundException e) {
-      throw new BadInputException("legacy file not found: " + options.file);
-    } catch (IOException e) {
-      throw new BadInputException("cannot read " + options.file + ": " + e.getMessage(), e);
-    }
-  }
-
   private List<LegacyLine> read(FileStatus status) {
     List<LegacyLine> out = new ArrayList<>();
     List<String> errors = new ArrayList<>();
@@ -236,13 +225,6 @@ public final class LegacyImportJob {
     }
     if (!errors.isEmpty()) throw new BadInputException(errors.size() + " bad line(s); nothing was imported:\n  " + String.join("\n  ", errors.subList(0, Math.min(20, errors.size()))));
     return out;
-  }
-
-  private static Review withId(Review r) {
-    Review tmp = r;
-    String id = ReviewParser.addedId(tmp);
-    return new Review(r.lineNumber(), id, r.kind(), r.derivedFrom(), r.exampleType(), r.userMessage(), r.responseText(), r.reasoning(), r.problem(),
-        r.rootCause(), r.badCode(), r.goodCode(), r.qualityScore(), r.tagsAdd(), r.tagsRemove(), r.reviewer(), r.reviewedAtMicros(), r.note());
   }
 
   private static String blankToNull(String s) {

@@ -109,7 +109,7 @@ public final class ReviewParser {
     return s == null ? null : s.strip().replaceAll("\\s+", " ");
   }
 
-  private static Review withId(Review r, String id) {
+  static Review withId(Review r, String id) {
     return new Review(r.lineNumber(), id, r.kind(), r.derivedFrom(), r.exampleType(), r.userMessage(), r.responseText(), r.reasoning(),
         r.problem(), r.rootCause(), r.badCode(), r.goodCode(), r.qualityScore(), r.tagsAdd(), r.tagsRemove(), r.reviewer(),
         r.reviewedAtMicros(), r.note());

@@ -37,6 +37,23 @@ public final class Lake {
     return DeltaTable.isDeltaTable(spark, path(table));
   }
 
+  /** Fails with a clear message, before any work, when a table the command needs is not there. */
+  public void require(String table) {
+    if (!exists(table)) throw new dev.toolcalls.pipeline.config.BadInputException("no " + table + " table in " + root + ": run extract first");
+  }
+
+  /** The status of a file the user named (a review file, say), or a clear error. */
+  public org.apache.hadoop.fs.FileStatus inputFile(String file, String what) {
+    try {
+      Path p = new Path(file);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(p);
+    } catch (java.io.FileNotFoundException e) {
+      throw new dev.toolcalls.pipeline.config.BadInputException(what + " not found: " + file);
+    } catch (java.io.IOException e) {
+      throw new dev.toolcalls.pipeline.config.BadInputException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   public Dataset<Row> read(String table) {
     return spark.read().format("delta").load(path(table));
   }
