@@ -2,6 +2,7 @@ package dev.toolcalls.pipeline.job;
 
 import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
+import dev.toolcalls.pipeline.enrich.Enrichments;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.rules.RuleColumns;
 import dev.toolcalls.pipeline.rules.Rules;
@@ -101,7 +102,8 @@ public final class ExtractJob {
         for (String t : lake.existingTables()) v.put(t, lake.version(t));
         return v;
       });
-      return new ExtractResult(runId, lake.root(), rules.version, summaries, timer.seconds(), versions);
+      Long orphans = lake.exists(TableNames.ENRICHMENTS) ? timer.time("orphans", () -> Enrichments.orphans(lake).count()) : null;
+      return new ExtractResult(runId, lake.root(), rules.version, summaries, timer.seconds(), versions, orphans);
     } finally {
       jsc.clearJobGroup();
     }
