@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ExtractCommand.class,
       SqlCommand.class,
       EnrichCommand.class,
+      ExportCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       BenchCommand.class,
