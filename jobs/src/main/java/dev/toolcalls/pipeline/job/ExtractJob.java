@@ -14,6 +14,9 @@ import dev.toolcalls.pipeline.source.SourceRead;
 import dev.toolcalls.pipeline.source.discord.CrossFileTurns;
 import dev.toolcalls.pipeline.source.discord.DiscordReadFunction;
 import dev.toolcalls.pipeline.source.discord.DiscordSettings;
+import dev.toolcalls.pipeline.source.journal.JournalFiles;
+import dev.toolcalls.pipeline.source.journal.JournalParser;
+import dev.toolcalls.pipeline.source.journal.JournalReadFunction;
 import dev.toolcalls.pipeline.spark.HadoopConf;
 import dev.toolcalls.schemas.ExamplesSchema;
 import dev.toolcalls.schemas.IngestLogSchema;
@@ -117,6 +120,12 @@ public final class ExtractJob {
     if (options.logsDir != null) {
       List<InputFile> files = SourceFiles.daily(hadoop, options.logsDir, discordSettings.filePattern, options.days);
       reads.add(new SourceRead(Sources.DISCORD, options.logsDir, files, new DiscordReadFunction(discordSettings, hadoopConf), ExamplesSchema.EXTRACTED));
+    }
+    if (options.journalsDir != null) {
+      List<InputFile> files = SourceFiles.matching(hadoop, options.journalsDir, JournalFiles::isJournal, "*.md journals");
+      String commandTool = rules.tools.commandTools().get(0);
+      JournalParser.Settings settings = new JournalParser.Settings(commandTool, rules.tools.commandArgument());
+      reads.add(new SourceRead(Sources.JOURNAL, options.journalsDir, files, new JournalReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
     }
     return reads;
   }

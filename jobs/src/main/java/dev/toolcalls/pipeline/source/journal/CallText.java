@@ -1,0 +1,87 @@
+package dev.toolcalls.pipeline.source.journal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolcalls.pipeline.source.ExampleDraft;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A tool call as journals write it, to the (tool, JSON arguments) of the examples table:
+ * {@code send_command("BANK_OPEN")} (a command tool with one string), {@code
+ * get_logs(grep="DOOR-STUCK")} (keyword arguments), {@code query_nearby()} (none), or a bare game
+ * command {@code BANK_WITHDRAW Small_fishing_net 1} (sent with the command tool).
+ */
+final class CallText {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CALL = Pattern.compile("^([a-z][a-z0-9_]*)\\((.*)\\)$", Pattern.DOTALL);
+  private static final Pattern BARE_COMMAND = Pattern.compile("^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:\\s.*)?$|^[A-Z]{3,}(?:\\s.*)?$");
+  private static final Pattern KWARG = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*");
+
+  private CallText() {}
+
+  /** The call, or null when the text is not one. */
+  static ExampleDraft.ToolCall parse(String text, String commandTool, String commandArgument) {
+    String t = text.strip();
+    if (t.startsWith("`") && t.endsWith("`") && t.length() > 1) t = t.substring(1, t.length() - 1).strip();
+    Matcher m = CALL.matcher(t);
+    if (m.matches()) {
+      ObjectNode args = arguments(m.group(1), m.group(2).strip(), commandTool, commandArgument);
+      return args == null ? null : new ExampleDraft.ToolCall(m.group(1), args.toString(), null, null);
+    }
+    if (BARE_COMMAND.matcher(t).matches() && !t.contains("`")) {
+      ObjectNode args = JSON.createObjectNode().put(commandArgument, t);
+      return new ExampleDraft.ToolCall(commandTool, args.toString(), null, null);
+    }
+    return null;
+  }
+
+  private static ObjectNode arguments(String tool, String inner, String commandTool, String commandArgument) {
+    ObjectNode args = JSON.createObjectNode();
+    if (inner.isEmpty()) return args;
+    if (inner.startsWith("\"") && inner.endsWith("\"") && inner.indexOf('"', 1) == inner.length() - 1) {
+      // one positional string: the command tool's command, or the tool's only argument
+      args.put(tool.equals(commandTool) ? commandArgument : "value", inner.substring(1, inner.length() - 1));
+      return args;
+    }
+    // keyword arguments: name=value, values as JSON where they parse, else as text
+    int i = 0;
+    while (i < inner.length()) {
+      Matcher k = KWARG.matcher(inner);
+      if (!k.find(i) || k.start() != i) return null;
+      int valueStart = k.end();
+      int valueEnd = endOfValue(inner, valueStart);
+      String raw = inner.substring(valueStart, valueEnd).strip();
+      try {
+        args.set(k.group(1), JSON.readTree(raw.startsWith("'") ? "\"" + raw.substring(1, raw.length() - 1).replace("\"", "\\\"") + "\"" : raw));
+      } catch (Exception e) {
+        args.put(k.group(1), raw);
+      }
+      i = valueEnd;
+      if (i < inner.length() && inner.charAt(i) == ',') i++;
+    }
+    return args;
+  }
+
+  /** Where a value ends: the next comma outside quotes and brackets. */
+  private static int endOfValue(String s, int from) {
+    int depth = 0;
+    char quote = 0;
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') i++;
+        else if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '[' || c == '{' || c == '(') {
+        depth++;
+      } else if (c == ']' || c == '}' || c == ')') {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        return i;
+      }
+    }
+    return s.length();
+  }
+}
