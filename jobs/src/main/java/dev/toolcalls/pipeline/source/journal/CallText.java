@@ -16,6 +16,8 @@ final class CallText {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CALL = Pattern.compile("^([a-z][a-z0-9_]*)\\((.*)\\)$", Pattern.DOTALL);
   private static final Pattern BARE_COMMAND = Pattern.compile("^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:\\s.*)?$|^[A-Z]{3,}(?:\\s.*)?$");
+  /** A tool named alone in a table's Tool column: {@code scan_environment}. */
+  private static final Pattern BARE_TOOL = Pattern.compile("^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$");
   private static final Pattern KWARG = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*");
 
   private CallText() {}
@@ -29,6 +31,7 @@ final class CallText {
       ObjectNode args = arguments(m.group(1), m.group(2).strip(), commandTool, commandArgument);
       return args == null ? null : new ExampleDraft.ToolCall(m.group(1), args.toString(), null, null);
     }
+    if (BARE_TOOL.matcher(t).matches()) return new ExampleDraft.ToolCall(t, "{}", null, null);
     if (BARE_COMMAND.matcher(t).matches() && !t.contains("`")) {
       ObjectNode args = JSON.createObjectNode().put(commandArgument, t);
       return new ExampleDraft.ToolCall(commandTool, args.toString(), null, null);

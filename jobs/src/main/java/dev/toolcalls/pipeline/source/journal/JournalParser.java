@@ -62,7 +62,7 @@ public final class JournalParser {
   private static final Parser PARSER =
       Parser.builder().extensions(List.of(TablesExtension.create())).includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
   private static final Pattern PROBLEM_HEADING = Pattern.compile("^(the\\s+)?(problem|issue)s?\\b.*", Pattern.CASE_INSENSITIVE);
-  private static final Pattern CAUSE_HEADING = Pattern.compile("^(root\\s+cause|why)\\b.*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern CAUSE_HEADING = Pattern.compile("^(root\\s+causes?|why)\\b.*", Pattern.CASE_INSENSITIVE);
   private static final Pattern ANTI_PATTERN_HEADING = Pattern.compile(".*\\banti-?\\s?patterns?\\b.*", Pattern.CASE_INSENSITIVE);
   private static final Pattern LESSON_MARKER = Pattern.compile(
       "^\\*\\*(what happened|problem|why|root cause|solution|fix|lesson)\\s*:?\\s*\\*\\*\\s*:?\\s*", Pattern.CASE_INSENSITIVE);
@@ -70,7 +70,7 @@ public final class JournalParser {
   private static final Pattern NUMBERING = Pattern.compile("^\\d+[.)]\\s*");
   private static final Pattern DONT = Pattern.compile("^\\s*(?:❌\\s*)?(\\*\\*)?(don'?t|do not|never|avoid)\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern REASON_SEPARATOR = Pattern.compile("\\s+[-–—]\\s+|\\s*:\\s+(?=[A-Z])");
-  private static final Pattern CODE_MARKER = Pattern.compile("^\\s*(?:#|//|--|/\\*|<!--)?\\s*(BAD|WRONG|GOOD|CORRECT|RIGHT)\\b[\\s:,-]*(.*)$");
+  private static final Pattern CODE_MARKER = Pattern.compile("^\\s*(?:#|//|--|/\\*|<!--)?\\s*(BAD|WRONG|INCORRECT|FAILS|GOOD|CORRECT|RIGHT|WORKS|FIXED)\\b[\\s:,-]*(.*)$");
   private static final Pattern COMMENTED_CALL = Pattern.compile("^\\s*([a-z][a-z0-9_]*\\(.*\\))\\s*(?:#|//)\\s*(.+)$");
   private static final Pattern LISTED_CALL = Pattern.compile("^`([^`]+)`\\s*(?:[-–—:])\\s*(.+)$", Pattern.DOTALL);
   private static final Pattern DATE_IN_NAME = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})");
@@ -161,12 +161,22 @@ public final class JournalParser {
       if (meta.group(1).equalsIgnoreCase("date")) setDate(meta.group(2).strip());
       return;
     }
-    if (lesson != null) {
-      Matcher m = LESSON_MARKER.matcher(text);
-      if (m.find()) {
-        lesson.field = m.group(1).toLowerCase(Locale.ROOT);
-        text = text.substring(m.end());
+    if (lesson != null && LESSON_MARKER.matcher(text).find()) {
+      // "**What happened:** ...", "**Why:** ...", "**Solution:** ..." may share one paragraph, a line each
+      StringBuilder part = new StringBuilder();
+      for (String line : text.split("\n")) {
+        Matcher m = LESSON_MARKER.matcher(line.strip());
+        if (m.find()) {
+          if (part.length() > 0) appendToSection(part.toString(), para);
+          part.setLength(0);
+          lesson.field = m.group(1).toLowerCase(Locale.ROOT);
+          part.append(line.strip().substring(m.end()));
+        } else {
+          part.append('\n').append(line);
+        }
       }
+      if (part.length() > 0) appendToSection(part.toString(), para);
+      return;
     }
     inlineCalls(para, text);
     appendToSection(text, para);
@@ -284,7 +294,7 @@ public final class JournalParser {
       if (marker) {
         if (kind != null) out.add(new String[] {kind, current.toString().strip(), explanation});
         String k = m.group(1);
-        kind = k.equals("BAD") || k.equals("WRONG") ? "BAD" : "GOOD";
+        kind = k.equals("BAD") || k.equals("WRONG") || k.equals("INCORRECT") || k.equals("FAILS") ? "BAD" : "GOOD";
         explanation = m.group(2).replaceAll("\\s*(\\*/|-->)\\s*$", "").strip();
         current.setLength(0);
       }
@@ -346,7 +356,7 @@ public final class JournalParser {
   // ---- tables and inline calls -----------------------------------------------------------------
 
   private void table(TableBlock table) {
-    int commandColumn = -1, purposeColumn = -1;
+    int commandColumn = -1, purposeColumn = -1, exampleColumn = -1;
     for (Node part = table.getFirstChild(); part != null; part = part.getNext()) {
       for (Node row = part.getFirstChild(); row != null; row = row.getNext()) {
         if (!(row instanceof TableRow)) continue;
@@ -357,10 +367,16 @@ public final class JournalParser {
             String h = cells.get(i).toLowerCase(Locale.ROOT);
             if (commandColumn < 0 && (h.equals("command") || h.equals("commands") || h.equals("tool") || h.equals("call"))) commandColumn = i;
             else if (purposeColumn < 0 && (h.equals("purpose") || h.equals("description") || h.equals("use") || h.equals("what it does") || h.equals("effect"))) purposeColumn = i;
+            else if (exampleColumn < 0 && (h.equals("example") || h.equals("usage"))) exampleColumn = i;
           }
           if (commandColumn < 0 || purposeColumn < 0) return; // not a command table
         } else if (commandColumn < cells.size() && purposeColumn < cells.size()) {
-          directExecution(cells.get(commandColumn), cells.get(purposeColumn), lineOf(row) > 0 ? lineOf(row) : lineOf(table));
+          // An example call, when the table gives one, says more than the bare tool name.
+          String call = cells.get(commandColumn);
+          if (exampleColumn >= 0 && exampleColumn < cells.size() && CallText.parse(cells.get(exampleColumn), settings.commandTool(), settings.commandArgument()) != null) {
+            call = cells.get(exampleColumn);
+          }
+          directExecution(call, cells.get(purposeColumn), lineOf(row) > 0 ? lineOf(row) : lineOf(table));
         }
       }
     }
