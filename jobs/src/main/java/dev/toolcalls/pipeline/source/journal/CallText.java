@@ -25,14 +25,16 @@ final class CallText {
   /** The call, or null when the text is not one. */
   static ExampleDraft.ToolCall parse(String text, String commandTool, String commandArgument) {
     String t = text.strip();
-    if (t.startsWith("`") && t.endsWith("`") && t.length() > 1) t = t.substring(1, t.length() - 1).strip();
+    boolean quoted = t.startsWith("`") && t.endsWith("`") && t.length() > 1;
+    if (quoted) t = t.substring(1, t.length() - 1).strip();
     Matcher m = CALL.matcher(t);
     if (m.matches()) {
       ObjectNode args = arguments(m.group(1), m.group(2).strip(), commandTool, commandArgument);
       return args == null ? null : new ExampleDraft.ToolCall(m.group(1), args.toString(), null, null);
     }
     if (BARE_TOOL.matcher(t).matches()) return new ExampleDraft.ToolCall(t, "{}", null, null);
-    if (BARE_COMMAND.matcher(t).matches() && !t.contains("`")) {
+    // A bare game command only in a code span: "NEW - use before" in prose is not one.
+    if (quoted && BARE_COMMAND.matcher(t).matches() && !t.contains("`")) {
       ObjectNode args = JSON.createObjectNode().put(commandArgument, t);
       return new ExampleDraft.ToolCall(commandTool, args.toString(), null, null);
     }
@@ -41,24 +43,31 @@ final class CallText {
 
   private static ObjectNode arguments(String tool, String inner, String commandTool, String commandArgument) {
     ObjectNode args = JSON.createObjectNode();
-    if (inner.isEmpty()) return args;
-    if (inner.startsWith("\"") && inner.endsWith("\"") && inner.indexOf('"', 1) == inner.length() - 1) {
-      // one positional string: the command tool's command, or the tool's only argument
-      args.put(tool.equals(commandTool) ? commandArgument : "value", inner.substring(1, inner.length() - 1));
-      return args;
-    }
-    // keyword arguments: name=value, values as JSON where they parse, else as text
-    int i = 0;
+    int i = 0, positional = 0;
     while (i < inner.length()) {
+      while (i < inner.length() && Character.isWhitespace(inner.charAt(i))) i++;
+      if (i >= inner.length()) break;
       Matcher k = KWARG.matcher(inner);
-      if (!k.find(i) || k.start() != i) return null;
-      int valueStart = k.end();
+      String name;
+      int valueStart;
+      if (k.find(i) && k.start() == i) {
+        name = k.group(1);
+        valueStart = k.end();
+      } else {
+        // a positional argument: the command tool's command, else value, value2, ...
+        name = tool.equals(commandTool) && positional == 0 ? commandArgument : positional == 0 ? "value" : "value" + (positional + 1);
+        positional++;
+        valueStart = i;
+      }
       int valueEnd = endOfValue(inner, valueStart);
       String raw = inner.substring(valueStart, valueEnd).strip();
+      if (raw.isEmpty() || raw.equals("...")) return null; // a placeholder, not a call one could make
+      if (raw.equals("True") || raw.equals("False") || raw.equals("None")) raw = raw.equals("None") ? "null" : raw.toLowerCase(java.util.Locale.ROOT); // Python literals
       try {
-        args.set(k.group(1), JSON.readTree(raw.startsWith("'") ? "\"" + raw.substring(1, raw.length() - 1).replace("\"", "\\\"") + "\"" : raw));
+        args.set(name, JSON.readTree(raw.startsWith("'") ? "\"" + raw.substring(1, raw.length() - 1).replace("\"", "\\\"") + "\"" : raw));
       } catch (Exception e) {
-        args.put(k.group(1), raw);
+        if (!raw.matches("[A-Za-z0-9_.+-]+")) return null; // {...} and the like: not a value
+        args.put(name, raw);
       }
       i = valueEnd;
       if (i < inner.length() && inner.charAt(i) == ',') i++;

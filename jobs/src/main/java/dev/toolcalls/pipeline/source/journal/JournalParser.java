@@ -260,7 +260,15 @@ public final class JournalParser {
       return;
     }
     for (String[] seg : segments) { // {kind, code, explanation}
-      if (seg[0].equals("BAD")) {
+      if (seg[0].equals("BAD") && sectionKind.equals("anti") && lesson == null) {
+        // "## Anti-Patterns" written as code: each BAD part is an anti-pattern of its own
+        String pattern = seg[2] == null || seg[2].isBlank() ? seg[1].lines().skip(1).findFirst().orElse(seg[1]).strip() : seg[2];
+        ExampleDraft e = draft(NEGATIVE, line, "anti-pattern code", pattern + "\n" + seg[1]);
+        e.userMessage = pattern;
+        e.problem = pattern;
+        e.badCode = seg[1];
+        out.add(e);
+      } else if (seg[0].equals("BAD")) {
         pendingBad = new PendingBad(seg[1], seg[2], line);
       } else if (pendingBad != null) {
         ExampleDraft e = draft(CODE_CORRECTION, pendingBad.line(), "code", pendingBad.code() + "\n" + seg[1]);
@@ -309,8 +317,22 @@ public final class JournalParser {
     String[] ls = code.split("\n", -1);
     for (int i = 0; i < ls.length; i++) {
       Matcher m = COMMENTED_CALL.matcher(ls[i]);
-      if (m.matches()) directExecution(m.group(1), m.group(2).strip(), blockLine + 1 + i);
+      if (m.matches() && isPurpose(m.group(2))) directExecution(m.group(1), m.group(2).strip(), blockLine + 1 + i);
     }
+  }
+
+  private static final java.util.Set<String> NOT_A_PURPOSE = java.util.Set.of(
+      "returns", "return", "shows", "works", "works!", "output", "result", "prints", "gives", "fails", "failed", "wrong", "bad", "good",
+      "correct", "e.g.", "i.e.", "->", "→", "=");
+
+  /**
+   * Whether a code line's trailing comment says what the call is for ("Kills existing, starts
+   * managed process"), not what it gave ("Returns: ...", "Works!") or a one-word aside ("Safety").
+   */
+  static boolean isPurpose(String comment) {
+    String[] words = comment.strip().split("\\s+");
+    if (words.length < 3) return false;
+    return !NOT_A_PURPOSE.contains(words[0].toLowerCase(Locale.ROOT).replaceAll("[:,]$", ""));
   }
 
   // ---- lists: anti-patterns and listed calls ---------------------------------------------------
@@ -320,11 +342,13 @@ public final class JournalParser {
       if (!(item instanceof ListItem li)) continue;
       String text = source(li).strip();
       text = text.replaceFirst("^([-*+]|\\d+[.)])\\s+", "");
+      if (text.startsWith("[ ]") || text.startsWith("[x]") || text.startsWith("[X]")) continue; // a to-do list: gaps, not calls
       if (sectionKind.equals("anti") && lesson == null) {
         antiPattern(text, lineOf(li));
       } else {
         Matcher m = LISTED_CALL.matcher(text);
         if (m.matches()) directExecution(m.group(1), m.group(2).strip(), lineOf(li));
+        else stepCall(text, lineOf(li));
       }
     }
     appendToSection(source(list), list);
@@ -380,6 +404,19 @@ public final class JournalParser {
         }
       }
     }
+  }
+
+  private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
+
+  /** A list step "Attempt to click the quantity button: `send_command(...)`": the text before the call is its purpose. */
+  private void stepCall(String text, long line) {
+    Matcher m = CODE_SPAN.matcher(text);
+    if (!m.find()) return;
+    String before = text.substring(0, m.start()).replace("**", "").strip().replaceAll("[:,-]+$", "").strip();
+    if (before.split("\\s+").length < 2 || m.find()) return; // no purpose, or several calls: not one step
+    m.reset();
+    m.find();
+    if (CallText.parse(m.group(1), settings.commandTool(), settings.commandArgument()) != null) directExecution(m.group(1), before, line);
   }
 
   /** A paragraph that is only "`call` - purpose". */
