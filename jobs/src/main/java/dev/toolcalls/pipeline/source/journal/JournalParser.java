@@ -69,7 +69,8 @@ public final class JournalParser {
   private static final Pattern META = Pattern.compile("^\\*\\*(date|context)\\s*:?\\*\\*\\s*:?\\s*(.*)$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   private static final Pattern NUMBERING = Pattern.compile("^\\d+[.)]\\s*");
   private static final Pattern DONT = Pattern.compile("^\\s*(?:❌\\s*)?(\\*\\*)?(don'?t|do not|never|avoid)\\b", Pattern.CASE_INSENSITIVE);
-  private static final Pattern REASON_SEPARATOR = Pattern.compile("\\s+[-–—]\\s+|\\s*:\\s+(?=[A-Z])");
+  private static final Pattern REASON_DASH = Pattern.compile("\\s+[-–—]\\s+");
+  private static final Pattern REASON_COLON = Pattern.compile("\\s*:\\s+(?=[A-Z])");
   private static final Pattern CODE_MARKER = Pattern.compile("^\\s*(?:#|//|--|/\\*|<!--)?\\s*(BAD|WRONG|INCORRECT|FAILS|GOOD|CORRECT|RIGHT|WORKS|FIXED)\\b[\\s:,-]*(.*)$");
   private static final Pattern COMMENTED_CALL = Pattern.compile("^\\s*([a-z][a-z0-9_]*\\(.*\\))\\s*(?:#|//)\\s*(.+)$");
   private static final Pattern LISTED_CALL = Pattern.compile("^`([^`]+)`\\s*(?:[-–—:])\\s*(.+)$", Pattern.DOTALL);
@@ -357,16 +358,19 @@ public final class JournalParser {
   /** "**Don't** use X - because Y" or "**Don't use X** - because Y": the pattern and its reason. */
   private void antiPattern(String item, long line) {
     String text = item.strip();
-    Matcher sep = REASON_SEPARATOR.matcher(text);
     String pattern = text, reason = null;
-    // the reason starts after the first separator that follows the closing of a bold lead-in
+    // the reason starts after the first " - " that follows a bold lead-in ("**Don't x** - why"); a
+    // colon separates only where there is no dash ("Never x: Why"), so "state: IDLE" stays whole
     int boldEnd = text.startsWith("**") ? text.indexOf("**", 2) + 2 : 0;
-    while (sep.find()) {
-      if (sep.start() >= boldEnd) {
-        pattern = text.substring(0, sep.start());
-        reason = text.substring(sep.end());
-        break;
+    for (Pattern separator : List.of(REASON_DASH, REASON_COLON)) {
+      Matcher sep = separator.matcher(text);
+      while (reason == null && sep.find()) {
+        if (sep.start() >= boldEnd) {
+          pattern = text.substring(0, sep.start());
+          reason = text.substring(sep.end());
+        }
       }
+      if (reason != null) break;
     }
     pattern = pattern.replace("**", "").strip();
     if (pattern.isEmpty()) return;
