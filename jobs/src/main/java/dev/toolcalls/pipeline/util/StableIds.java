@@ -49,4 +49,12 @@ public final class StableIds {
     }
     return new String(out);
   }
+
+  /**
+   * A Claude Code session turn: the session id and the uuid of the prompt line, both written by the
+   * client and kept however the transcript is parsed.
+   */
+  public static String session(String sessionId, String promptUuid) {
+    return "cs-" + hash16("claude_session", sessionId, promptUuid);
+  }
 }
