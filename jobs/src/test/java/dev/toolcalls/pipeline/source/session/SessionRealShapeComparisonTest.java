@@ -141,6 +141,52 @@ class SessionRealShapeComparisonTest {
     assertEquals(List.of(120L, 1L, 11L, 9L, 4L, 21L, 3L, 1L), java.util.Arrays.stream(all).boxed().toList());
   }
 
+  @Test
+  void mannyMcpProjectsGiveTheirGameTurns() throws IOException {
+    Map<String, SessionReading.Output> read = new TreeMap<>();
+    try (Stream<Path> dirs = Files.list(CLAUDE)) {
+      for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("-home-player-manny-mcp")).sorted().toList()) {
+        readAll(d).forEach((f, o) -> read.put(d.getFileName() + "/" + f, o));
+      }
+    }
+    read.forEach((f, o) -> System.out.println(f + ": " + o.report.lines + " lines, " + o.examples.size() + " examples, quarantined " + o.report.quarantined + ", " + o.counts));
+    String discord = "-home-player-manny-mcp-discord/0e1f2a3b-4c5d-4e6f-a7b8-c9d0e1f2a3b4.jsonl";
+    String fishing = "-home-player-manny-mcp/7b0c2f3e-1a2b-4c3d-9e8f-0a1b2c3d4e5f.jsonl";
+    String frogs = "-home-player-manny-mcp/c4d5e6f7-2b3c-4d5e-8f90-1a2b3c4d5e6f.jsonl";
+    assertEquals(List.of(discord, fishing, frogs), List.copyOf(read.keySet()));
+
+    // A question (no game call), then a restart with thinking.
+    SessionReading.Output o = read.get(discord);
+    assertEquals(List.of(9L, 0L, 2L, 1L, 0L, 2L, 0L, 0L), totals(o));
+    assertEquals(List.of("L3 0e1f2a3b-0002-4000-8000-000000000002 direct_execution reasoning | stop_runelite {} -> ok | start_runelite {\"account_id\":\"main\"} -> ok"), o.turns());
+    assertEquals("Frozen client: stop then start.", ex(o.examples.get(0), ExamplesSchema.REASONING));
+
+    // Two actions with thinking, a failed call and its retry (outcome ok: the turn recovered); then a code-editing turn (no example).
+    o = read.get(fishing);
+    assertEquals(List.of(19L, 0L, 2L, 1L, 1L, 4L, 1L, 0L), totals(o));
+    assertEquals(List.of("L2 7b0c2f3e-0001-4000-8000-000000000001 multi_step reasoning | get_game_state {\"fields\":[\"location\",\"inventory\"]} -> ok"
+        + " | send_command {\"command\":\"BANK_WITHDRAW 1 Small_fishing_net\"} -> error | send_command {\"command\":\"BANK_WITHDRAW Small_fishing_net 1\"} -> ok"
+        + " | send_command {\"command\":\"FISH_DRAYNOR_LOOP\"} -> ok"), o.turns());
+    Row fish = o.examples.get(0);
+    assertEquals("ok", ex(fish, ExamplesSchema.OUTCOME));
+    assertEquals("{\"location\":{\"x\":3093,\"y\":3244,\"plane\":0},\"inventory\":{\"used\":0,\"capacity\":28,\"items\":[]}}", ex(fish, ExamplesSchema.GAME_STATE));
+    assertEquals("The bank is nearby. Withdrawing the net.\n\nNet withdrawn (item name first, then quantity) and the Draynor fishing loop is running.", ex(fish, ExamplesSchema.RESPONSE_TEXT));
+    assertEquals(1, o.count(SessionCounts.TURNS_WITHOUT_GAME_CALL));
+    assertEquals(2, o.count(SessionCounts.DROPPED_TOOL_CALLS)); // Read, Edit
+
+    // A meta /clear, game and shell tools mixed (Bash dropped), an inline sidechain, a torn last line.
+    o = read.get(frogs);
+    assertEquals(List.of(18L, 1L, 2L, 2L, 1L, 4L, 0L, 0L), totals(o));
+    assertEquals(List.of(
+        "L2 c4d5e6f7-0001-4000-8000-000000000001 multi_step | query_nearby {\"radius\":10,\"type\":\"npc\"} -> ok | send_command {\"command\":\"KILL_LOOP Frog\"} -> ok"
+            + " | get_logs {\"lines\":20,\"level\":\"INFO\"} -> ok",
+        "L16 c4d5e6f7-000f-4000-8000-00000000000f direct_execution | click_text {\"text\":\"Click here to continue\"} -> ok"), o.turns());
+    assertEquals(4, o.count(SessionCounts.SIDECHAIN_LINES));
+    assertEquals(Map.of("truncated_line", 1L), o.report.quarantined);
+    assertEquals(19L, qr(o.quarantine.get(0), QuarantineSchema.LINE_NUMBER));
+    read.forEach((f, each) -> assertIds(SessionFiles.sessionIdOf(f), each));
+  }
+
   private static void assertIds(String sessionId, SessionReading.Output o) {
     for (Row r : o.examples) assertEquals(StableIds.session(sessionId, (String) ex(r, ExamplesSchema.REQUEST_ID)), ex(r, ExamplesSchema.ID));
   }
