@@ -26,6 +26,11 @@ public final class SessionSettings implements Serializable {
   }
 
   public static SessionSettings from(PipelineConfig config) {
+    return from(config, new ToolCatalog(config.rules("tools", ToolCatalog.Spec.class)));
+  }
+
+  /** With the tool catalog the job has already built ({@code Rules.tools}). */
+  public static SessionSettings from(PipelineConfig config, ToolCatalog tools) {
     List<String> servers = new ArrayList<>();
     JsonNode n = config.node("sessions.game_servers");
     if (n.isArray()) {
@@ -38,7 +43,7 @@ public final class SessionSettings implements Serializable {
       throw new BadInputException("sessions.game_servers must be a list of MCP server names");
     }
     servers.removeIf(String::isEmpty);
-    return new SessionSettings(servers, new ToolCatalog(config.rules("tools", ToolCatalog.Spec.class)));
+    return new SessionSettings(servers, tools);
   }
 
   /**

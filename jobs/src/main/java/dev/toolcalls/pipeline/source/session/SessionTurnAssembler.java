@@ -64,7 +64,7 @@ public final class SessionTurnAssembler {
   private final Set<String> promptUuids = new HashSet<>();
   private SessionTurn turn;
 
-  public SessionTurnAssembler(String sourceFile, SessionSettings settings, SessionCounts counts, Sink sink) {
+  SessionTurnAssembler(String sourceFile, SessionSettings settings, SessionCounts counts, Sink sink) {
     this.sourceFile = sourceFile;
     this.subagentTranscript = SessionFiles.isSubagentTranscript(sourceFile);
     this.settings = settings;

@@ -7,15 +7,21 @@ import static dev.toolcalls.pipeline.source.session.SessionReading.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.toolcalls.pipeline.util.StableIds;
 import dev.toolcalls.schemas.ExamplesSchema;
 import dev.toolcalls.schemas.QuarantineSchema;
+import dev.toolcalls.pipeline.source.ExtractRecord;
+import dev.toolcalls.pipeline.source.FileReport;
+import dev.toolcalls.pipeline.source.InputFile;
+import dev.toolcalls.pipeline.spark.HadoopConf;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import org.apache.hadoop.conf.Configuration;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -25,7 +31,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +153,37 @@ class SessionFileReaderTest {
     assertEquals(Map.of("truncated_line", 1L), o.report.quarantined);
     assertEquals(10, o.report.lines);
     assertEquals(file.length, o.report.bytesRead);
+  }
+
+  @Test
+  void theReadFunctionTravelsToExecutorsAndOpensFilesThroughHadoop() throws Exception {
+    SessionReadFunction function = new SessionReadFunction(SessionReading.SETTINGS, new HadoopConf(new Configuration()));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(function);
+    }
+    SessionReadFunction shipped;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      shipped = (SessionReadFunction) in.readObject();
+    }
+    String relative = "-home-u-bot/5f0e8a21-6c3d-4b7a-9e12-0d4c8b6a2f31.jsonl";
+    Path file = projects().resolve(relative);
+    List<ExtractRecord.Kind> kinds = new ArrayList<>();
+    FileReport[] report = new FileReport[1];
+    shipped.call(new InputFile(file.toUri().toString(), relative, Files.size(file), 0L, null)).forEachRemaining(r -> {
+      kinds.add(r.kind);
+      if (r.report != null) report[0] = r.report;
+    });
+    assertEquals(List.of(ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.REPORT), kinds);
+    assertEquals("claude_session", report[0].source);
+    assertEquals(4, report[0].examples);
+
+    // A file that cannot be opened gives its report with the error, and nothing else.
+    List<ExtractRecord> missing = new ArrayList<>();
+    shipped.call(new InputFile(projects().resolve("gone.jsonl").toUri().toString(), "gone.jsonl", 0L, 0L, null)).forEachRemaining(missing::add);
+    assertEquals(1, missing.size());
+    assertEquals(ExtractRecord.Kind.REPORT, missing.get(0).kind);
+    assertTrue(missing.get(0).report.error.startsWith("FileNotFoundException: "), missing.get(0).report.error);
   }
 
   private static int lastIndexOf(byte[] b, byte v) {
