@@ -19,10 +19,19 @@ import picocli.CommandLine.Option;
 @Command(
     name = "extract",
     mixinStandardHelpOptions = true,
-    description = "Reads the daily bot logs (conversations_YYYY-MM-DD.jsonl, plain or .gz) and writes the examples, quarantine and ingest_log tables. Re-running replaces exactly the rows of the files read.")
+    description = {
+      "Reads the daily bot logs (conversations_YYYY-MM-DD.jsonl, plain or .gz), the markdown lesson journals and the Claude Code session transcripts given, in one job, and writes the examples, quarantine and ingest_log tables.",
+      "Re-running replaces exactly the rows of the files read; example ids stay the same."
+    })
 public final class ExtractCommand implements Callable<Integer> {
-  @Option(names = "--logs", paramLabel = "DIR", required = true, description = "Folder of daily log files (searched recursively; other files are ignored).")
+  @Option(names = "--logs", paramLabel = "DIR", description = "Folder of daily bot log files (searched recursively; other files are ignored).")
   String logs;
+
+  @Option(names = "--journals", paramLabel = "DIR", description = "Folder of markdown lesson journals (*.md, recursively; README and TEMPLATE files are skipped).")
+  String journals;
+
+  @Option(names = "--sessions", paramLabel = "DIR", description = "Folder of Claude Code session transcripts (*.jsonl, recursively, e.g. ~/.claude/projects).")
+  String sessions;
 
   @Option(names = "--lake", paramLabel = "DIR", required = true, description = "Lake folder holding the Delta tables (created if absent).")
   String lake;
@@ -31,7 +40,7 @@ public final class ExtractCommand implements Callable<Integer> {
   Days days = new Days();
 
   static final class Days {
-    @Option(names = "--all", description = "Every day in the folder (the default).")
+    @Option(names = "--all", description = "Every day in the --logs folder (the default). Journals and sessions are always read whole.")
     boolean all;
 
     @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Only this day's file.")
@@ -50,6 +59,8 @@ public final class ExtractCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ExtractJob.Options o = new ExtractJob.Options();
     o.logsDir = logs;
+    o.journalsDir = journals;
+    o.sessionsDir = sessions;
     o.lakeDir = lake;
     o.days = selection();
     o.validate();

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       ExtractCommand.class,
       SqlCommand.class,
+      EnrichCommand.class,
+      ExportCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       BenchCommand.class,

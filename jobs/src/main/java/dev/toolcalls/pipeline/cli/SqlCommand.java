@@ -57,8 +57,12 @@ public final class SqlCommand implements Callable<Integer> {
     PipelineConfig config = configOptions.load();
     SparkSession spark = SparkSessions.getOrCreate(config, "pipeline sql");
     Lake l = new Lake(spark, lake);
-    if (l.registerTables().isEmpty()) {
+    java.util.List<String> tables = l.registerTables();
+    if (tables.isEmpty()) {
       throw new BadInputException("no tables in lake " + lake + " (run extract first)");
+    }
+    if (tables.contains(dev.toolcalls.schemas.TableNames.EXAMPLES)) {
+      dev.toolcalls.pipeline.enrich.Enrichments.registerTrainingView(spark, tables.contains(dev.toolcalls.schemas.TableNames.ENRICHMENTS));
     }
     Dataset<Row> df = spark.sql(query);
     PrintStream out = System.out;

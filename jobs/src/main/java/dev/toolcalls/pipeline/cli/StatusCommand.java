@@ -37,6 +37,12 @@ public final class StatusCommand implements Callable<Integer> {
     p.print(System.out);
     System.out.printf("%d days: %d extracted, %d pending%s%n", r.days().size(), r.days().size() - r.pending().size(), r.pending().size(),
         r.pending().isEmpty() ? "" : " (" + String.join(", ", r.pending()) + ")");
+    dev.toolcalls.pipeline.lake.Lake l = new dev.toolcalls.pipeline.lake.Lake(spark, lake);
+    if (l.exists(dev.toolcalls.schemas.TableNames.ENRICHMENTS) && l.exists(dev.toolcalls.schemas.TableNames.EXAMPLES)) {
+      long reviews = l.read(dev.toolcalls.schemas.TableNames.ENRICHMENTS).count();
+      long orphans = dev.toolcalls.pipeline.enrich.Enrichments.orphans(l).count();
+      System.out.printf("enrichments: %d rows, %d orphaned reviews (their example is gone; `enrich orphans` lists them)%n", reviews, orphans);
+    }
     return 0;
   }
 }

@@ -2,6 +2,7 @@ package dev.toolcalls.pipeline.job;
 
 import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
+import dev.toolcalls.pipeline.enrich.Enrichments;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.rules.RuleColumns;
 import dev.toolcalls.pipeline.rules.Rules;
@@ -9,9 +10,13 @@ import dev.toolcalls.pipeline.source.ExtractRecord;
 import dev.toolcalls.pipeline.source.FileReport;
 import dev.toolcalls.pipeline.source.InputFile;
 import dev.toolcalls.pipeline.source.SourceFiles;
+import dev.toolcalls.pipeline.source.SourceRead;
 import dev.toolcalls.pipeline.source.discord.CrossFileTurns;
 import dev.toolcalls.pipeline.source.discord.DiscordReadFunction;
 import dev.toolcalls.pipeline.source.discord.DiscordSettings;
+import dev.toolcalls.pipeline.source.journal.JournalFiles;
+import dev.toolcalls.pipeline.source.journal.JournalParser;
+import dev.toolcalls.pipeline.source.journal.JournalReadFunction;
 import dev.toolcalls.pipeline.spark.HadoopConf;
 import dev.toolcalls.schemas.ExamplesSchema;
 import dev.toolcalls.schemas.IngestLogSchema;
@@ -21,6 +26,7 @@ import dev.toolcalls.schemas.TableNames;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -43,22 +50,28 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
- * Extraction: reads the input folders, assembles examples and writes the {@code examples},
- * {@code quarantine} and {@code ingest_log} tables. Each input file is read once, in one task; only
- * the lines still open at a file's end are shuffled, to a small cross-file pass. The rows of the
- * files read replace, in one commit per table, exactly the rows those files gave before.
+ * Extraction: reads the input folders (bot logs, journals, Claude sessions), assembles examples
+ * and writes the {@code examples}, {@code quarantine} and {@code ingest_log} tables. Each input
+ * file is read once, in one task; only the log lines still open at a file's end are shuffled, to
+ * a small cross-file pass. The rows of the files read replace, in one commit per table for every
+ * source together, exactly the rows those files gave before.
  */
 public final class ExtractJob {
   /** What to extract; validated before any Spark work. */
   public static final class Options {
     public String logsDir;
+    public String journalsDir;
+    public String sessionsDir;
     public String lakeDir;
+    /** Which daily log files; journals and sessions are read whole. */
     public SourceFiles.DaySelection days = SourceFiles.DaySelection.all();
 
     public Options validate() {
       if (lakeDir == null || lakeDir.isBlank()) throw new BadInputException("--lake is required");
-      if (logsDir == null) throw new BadInputException("nothing to extract: give --logs DIR");
-      SourceFiles.checkLocalFolder(logsDir);
+      if (logsDir == null && journalsDir == null && sessionsDir == null) {
+        throw new BadInputException("nothing to extract: give --logs DIR, --journals DIR and/or --sessions DIR");
+      }
+      for (String dir : new String[] {logsDir, journalsDir, sessionsDir}) if (dir != null) SourceFiles.checkLocalFolder(dir);
       return this;
     }
   }
@@ -76,104 +89,175 @@ public final class ExtractJob {
   public ExtractResult execute() {
     String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-" + UUID.randomUUID().toString().substring(0, 8);
     Rules rules = Rules.from(config);
-    DiscordSettings settings = DiscordSettings.from(config, rules.tools);
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    List<InputFile> files = SourceFiles.daily(hadoop, options.logsDir, settings.filePattern, options.days);
+    DiscordSettings discordSettings = DiscordSettings.from(config, rules.tools);
+    List<SourceRead> reads = plan(rules, discordSettings);
     StageTimer timer = new StageTimer(spark.sparkContext());
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    jsc.setJobGroup(runId, "extract " + options.logsDir, false);
+    jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
     RuleColumns.register(spark, rules);
     Lake lake = new Lake(spark, options.lakeDir);
     String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
     try {
-      ExtractResult.SourceSummary discord = extractDiscord(jsc, lake, files, settings, rules, runId, note, timer);
+      List<ExtractResult.SourceSummary> summaries = extract(jsc, lake, reads, discordSettings, rules, runId, note, timer);
       Map<String, Long> versions = timer.time("versions", () -> {
         Map<String, Long> v = new LinkedHashMap<>();
         for (String t : lake.existingTables()) v.put(t, lake.version(t));
         return v;
       });
-      return new ExtractResult(runId, lake.root(), rules.version, List.of(discord), timer.seconds(), versions);
+      Long orphans = lake.exists(TableNames.ENRICHMENTS) ? timer.time("orphans", () -> Enrichments.orphans(lake).count()) : null;
+      return new ExtractResult(runId, lake.root(), rules.version, summaries, timer.seconds(), versions, orphans);
     } finally {
       jsc.clearJobGroup();
     }
   }
 
-  private ExtractResult.SourceSummary extractDiscord(
-      JavaSparkContext jsc, Lake lake, List<InputFile> files, DiscordSettings settings, Rules rules, String runId, String note, StageTimer timer) {
-    // First pass: one task per file, every byte read once; the result is kept for the writes below.
-    JavaRDD<ExtractRecord> firstPass =
-        jsc.parallelize(files, files.size()).flatMap(new DiscordReadFunction(settings, new HadoopConf(jsc.hadoopConfiguration())))
-            .persist(StorageLevel.fromString(config.string("extract.cache_level", "MEMORY_AND_DISK")));
-    try {
-      List<FileReport> reports = timer.time("read+assemble", () -> firstPass.filter(r -> r.kind == ExtractRecord.Kind.REPORT).map(r -> r.report).collect());
-      Set<String> failed = new HashSet<>();
-      for (FileReport r : reports) if (r.error != null) failed.add(r.file.relativePath);
-      List<String> written = new ArrayList<>();
-      for (InputFile f : files) if (!failed.contains(f.relativePath)) written.add(f.relativePath);
+  /** The first pass of each source given, its files listed (on the driver: a list of files, never of rows). */
+  private List<SourceRead> plan(Rules rules, DiscordSettings discordSettings) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    HadoopConf hadoopConf = new HadoopConf(hadoop);
+    List<SourceRead> reads = new ArrayList<>();
+    if (options.logsDir != null) {
+      List<InputFile> files = SourceFiles.daily(hadoop, options.logsDir, discordSettings.filePattern, options.days);
+      reads.add(new SourceRead(Sources.DISCORD, options.logsDir, files, new DiscordReadFunction(discordSettings, hadoopConf), ExamplesSchema.EXTRACTED));
+    }
+    if (options.journalsDir != null) {
+      List<InputFile> files = SourceFiles.matching(hadoop, options.journalsDir, JournalFiles::isJournal, "*.md journals");
+      String commandTool = rules.tools.commandTools().get(0);
+      JournalParser.Settings settings = new JournalParser.Settings(commandTool, rules.tools.commandArgument());
+      reads.add(new SourceRead(Sources.JOURNAL, options.journalsDir, files, new JournalReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
+    }
+    return reads;
+  }
 
-      JavaRDD<ExtractRecord> kept = failed.isEmpty() ? firstPass : firstPass.filter(r -> !failed.contains(r.sourceFile));
-      int crossPartitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism()));
-      JavaRDD<ExtractRecord> crossFile =
-          kept.filter(r -> r.kind == ExtractRecord.Kind.HAND_OVER)
-              .mapToPair(r -> new Tuple2<>(r.row.getUTF8String(0).toString(), r.row))
-              .groupByKey(crossPartitions)
-              .flatMap(new CrossFileTurns(settings))
-              .persist(StorageLevel.MEMORY_AND_DISK());
+  private List<ExtractResult.SourceSummary> extract(
+      JavaSparkContext jsc, Lake lake, List<SourceRead> reads, DiscordSettings discordSettings, Rules rules, String runId, String note, StageTimer timer) {
+    // First pass: one task per file, every byte read once; the result is kept for the writes below.
+    StorageLevel cacheLevel = StorageLevel.fromString(config.string("extract.cache_level", "MEMORY_AND_DISK"));
+    Map<String, JavaRDD<ExtractRecord>> firstPass = new LinkedHashMap<>();
+    for (SourceRead r : reads) firstPass.put(r.source(), jsc.parallelize(r.files(), r.files().size()).flatMap(r.reader()).persist(cacheLevel));
+    List<JavaRDD<ExtractRecord>> cached = new ArrayList<>(firstPass.values());
+    try {
+      JavaRDD<ExtractRecord> everyFirstPass = cached.size() == 1 ? cached.get(0) : jsc.union(cached.toArray(new JavaRDD[0]));
+      List<FileReport> reports = timer.time("read+assemble", () -> everyFirstPass.filter(r -> r.kind == ExtractRecord.Kind.REPORT).map(r -> r.report).collect());
+
+      // A file that could not be read to its end gives nothing: its rows are left as they were.
+      Map<String, Set<String>> failed = new HashMap<>();
+      for (FileReport r : reports) if (r.error != null) failed.computeIfAbsent(r.source, s -> new HashSet<>()).add(r.file.relativePath);
+      Map<String, List<String>> written = new LinkedHashMap<>();
+      for (SourceRead r : reads) {
+        Set<String> bad = failed.getOrDefault(r.source(), Set.of());
+        written.put(r.source(), r.files().stream().map(f -> f.relativePath).filter(f -> !bad.contains(f)).toList());
+      }
+
       Map<String, Long> examplesPerFile = new TreeMap<>();
       Map<String, Map<String, Long>> quarantinePerFile = new TreeMap<>();
-      Map<String, Long> quarantineByReason = new TreeMap<>();
+      List<JavaRDD<?>> alsoCached = new ArrayList<>();
       try {
-        if (!written.isEmpty()) {
-          JavaRDD<ExtractRecord> all = kept.union(crossFile);
-          Dataset<Row> examples = RuleColumns.apply(internalDataFrame(all.filter(r -> r.kind == ExtractRecord.Kind.EXAMPLE).map(r -> r.row), ExamplesSchema.EXTRACTED));
-          Dataset<Row> quarantine = internalDataFrame(all.filter(r -> r.kind == ExtractRecord.Kind.QUARANTINE).map(r -> r.row), QuarantineSchema.TABLE);
-          // The two writes are independent: run them side by side, so that the small one and the
-          // counts overlap the large one (and their cold-JVM planning and code generation too).
-          // A thread of this run's own: it inherits the run's Spark job group (a pooled one would not).
-          ExecutorService writer = Executors.newSingleThreadExecutor();
-          try {
-            CompletableFuture<Void> examplesWrite = CompletableFuture.runAsync(() -> timer.time("write examples",
-                () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, Sources.DISCORD, written, note)), writer);
-            try {
-              timer.time("write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, Sources.DISCORD, written, note));
-            } finally {
-              join(examplesWrite);
-            }
-          } finally {
-            writer.shutdown();
+        List<Dataset<Row>> examplesBySource = new ArrayList<>();
+        List<JavaRDD<ExtractRecord>> kept = new ArrayList<>();
+        for (SourceRead r : reads) {
+          if (written.get(r.source()).isEmpty()) continue;
+          Set<String> bad = failed.getOrDefault(r.source(), Set.of());
+          JavaRDD<ExtractRecord> records = bad.isEmpty() ? firstPass.get(r.source()) : firstPass.get(r.source()).filter(x -> !bad.contains(x.sourceFile));
+          if (Sources.DISCORD.equals(r.source())) {
+            JavaRDD<ExtractRecord> crossFile = crossFileTurns(jsc, records, discordSettings, r.files().size());
+            alsoCached.add(crossFile);
+            records = records.union(crossFile);
           }
+          kept.add(records);
+          examplesBySource.add(RuleColumns.apply(internalDataFrame(records.filter(x -> x.kind == ExtractRecord.Kind.EXAMPLE).map(x -> x.row), r.exampleSchema())));
+        }
+        if (!kept.isEmpty()) {
+          JavaRDD<ExtractRecord> all = kept.size() == 1 ? kept.get(0) : jsc.union(kept.toArray(new JavaRDD[0]));
+          Dataset<Row> examples = examplesBySource.stream().reduce(Dataset::unionByName).orElseThrow();
+          Dataset<Row> quarantine = internalDataFrame(all.filter(x -> x.kind == ExtractRecord.Kind.QUARANTINE).map(x -> x.row), QuarantineSchema.TABLE);
+          writeSideBySide(
+              timer,
+              "write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, written, note),
+              "write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, written, note));
 
           // Counted from the same cached records that were written: no re-read of any table.
+          // Both example schemas (EXTRACTED, PARSED) start with id, source, source_file.
           timer.time("count", () -> {
-            all.filter(r -> r.kind == ExtractRecord.Kind.EXAMPLE).map(r -> r.row.getUTF8String(2).toString()).countByValue().forEach(examplesPerFile::put);
-            all.filter(r -> r.kind == ExtractRecord.Kind.QUARANTINE).map(r -> r.row.getUTF8String(1) + "\u0000" + r.row.getUTF8String(3)).countByValue().forEach((k, n) -> {
-              String[] fileReason = k.split("\u0000", 2);
-              quarantinePerFile.computeIfAbsent(fileReason[0], f -> new TreeMap<>()).put(fileReason[1], n);
-              quarantineByReason.merge(fileReason[1], n, Long::sum);
+            all.filter(x -> x.kind == ExtractRecord.Kind.EXAMPLE).map(x -> key(x.row.getUTF8String(1), x.row.getUTF8String(2))).countByValue().forEach(examplesPerFile::put);
+            all.filter(x -> x.kind == ExtractRecord.Kind.QUARANTINE).map(x -> key(x.row.getUTF8String(0), x.row.getUTF8String(1)) + KEY_SEPARATOR + x.row.getUTF8String(3)).countByValue().forEach((k, n) -> {
+              int cut = k.lastIndexOf(KEY_SEPARATOR);
+              quarantinePerFile.computeIfAbsent(k.substring(0, cut), f -> new TreeMap<>()).put(k.substring(cut + 1), n);
             });
           });
         }
       } finally {
-        crossFile.unpersist(true);
+        for (JavaRDD<?> rdd : alsoCached) rdd.unpersist(true);
       }
       timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, rules.version, runId, note));
+      return summaries(reads, reports, examplesPerFile, quarantinePerFile);
+    } finally {
+      for (JavaRDD<ExtractRecord> rdd : cached) rdd.unpersist(true);
+    }
+  }
 
-      long bytes = 0, lines = 0, blank = 0, dups = 0, unknown = 0;
+  /** The second, small pass: the log lines of turns still open at their file's end, grouped by request id. */
+  private static JavaRDD<ExtractRecord> crossFileTurns(JavaSparkContext jsc, JavaRDD<ExtractRecord> records, DiscordSettings settings, int files) {
+    int partitions = Math.max(1, Math.min(files, jsc.defaultParallelism()));
+    return records
+        .filter(r -> r.kind == ExtractRecord.Kind.HAND_OVER)
+        .mapToPair(r -> new Tuple2<>(r.row.getUTF8String(0).toString(), r.row))
+        .groupByKey(partitions)
+        .flatMap(new CrossFileTurns(settings))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  private static final String KEY_SEPARATOR = "\u0000";
+
+  private static String key(Object source, Object file) {
+    return source + KEY_SEPARATOR + file;
+  }
+
+  /**
+   * Runs the two writes side by side, so that the small one and its cold-JVM planning overlap
+   * the large one. A thread of this run's own: it inherits the run's Spark job group (a pooled one
+   * would not).
+   */
+  private static void writeSideBySide(StageTimer timer, String firstName, Runnable first, String secondName, Runnable second) {
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try {
+      CompletableFuture<Void> firstWrite = CompletableFuture.runAsync(() -> timer.time(firstName, first), writer);
+      try {
+        timer.time(secondName, second);
+      } finally {
+        join(firstWrite);
+      }
+    } finally {
+      writer.shutdown();
+    }
+  }
+
+  private static List<ExtractResult.SourceSummary> summaries(List<SourceRead> reads, List<FileReport> reports, Map<String, Long> examplesPerFile, Map<String, Map<String, Long>> quarantinePerFile) {
+    List<ExtractResult.SourceSummary> out = new ArrayList<>();
+    for (SourceRead read : reads) {
+      long bytes = 0, lines = 0, blank = 0, dups = 0, unknown = 0, examples = 0;
+      List<String> failedList = new ArrayList<>();
+      Map<String, Long> byReason = new TreeMap<>();
       for (FileReport r : reports) {
+        if (!r.source.equals(read.source())) continue;
         bytes += r.bytesRead;
         lines += r.lines;
         blank += r.blankLines;
         dups += r.duplicateLines;
         unknown += r.unknownFields;
+        if (r.error != null) {
+          failedList.add(r.file.relativePath + ": " + r.error);
+          continue;
+        }
+        String k = key(r.source, r.file.relativePath);
+        examples += examplesPerFile.getOrDefault(k, 0L);
+        quarantinePerFile.getOrDefault(k, Map.of()).forEach((reason, n) -> byReason.merge(reason, n, Long::sum));
       }
-      List<String> failedList = new ArrayList<>();
-      for (FileReport r : reports) if (r.error != null) failedList.add(r.file.relativePath + ": " + r.error);
-      long examplesWritten = examplesPerFile.values().stream().mapToLong(Long::longValue).sum();
-      return new ExtractResult.SourceSummary(Sources.DISCORD, options.logsDir, files.size(), failedList, bytes, lines, blank, dups, unknown, examplesWritten, quarantineByReason);
-    } finally {
-      firstPass.unpersist(true);
+      failedList.sort(null);
+      out.add(new ExtractResult.SourceSummary(read.source(), read.input(), read.files().size(), failedList, bytes, lines, blank, dups, unknown, examples, byReason));
     }
+    return out;
   }
 
   /** Waits for a write; its failure becomes this thread's, unwrapped, so exit codes stay right. */
@@ -199,15 +283,17 @@ public final class ExtractJob {
   private void recordIngest(Lake lake, List<FileReport> reports, Map<String, Long> examples, Map<String, Map<String, Long>> quarantine, String rulesVersion, String runId, String note) {
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> rows = new ArrayList<>();
+    Map<String, List<String>> filesBySource = new LinkedHashMap<>();
     for (FileReport r : reports) {
       String f = r.file.relativePath;
-      long q = quarantine.getOrDefault(f, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      String k = key(r.source, f);
+      long q = quarantine.getOrDefault(k, Map.of()).values().stream().mapToLong(Long::longValue).sum();
       rows.add(RowFactory.create(
           r.source, f, r.file.sizeBytes, new Timestamp(r.file.modifiedMillis), r.lines,
-          r.error == null ? examples.getOrDefault(f, 0L) : 0L, r.error == null ? q : 0L,
+          r.error == null ? examples.getOrDefault(k, 0L) : 0L, r.error == null ? q : 0L,
           r.error == null ? "ok" : "failed", r.error, rulesVersion, runId, now));
+      filesBySource.computeIfAbsent(r.source, s -> new ArrayList<>()).add(f);
     }
-    List<String> files = reports.stream().map(r -> r.file.relativePath).toList();
-    lake.replaceFileRows(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), IngestLogSchema.PARTITION_COLUMNS, IngestLogSchema.STATS_COLUMNS, Sources.DISCORD, files, note);
+    lake.replaceFileRows(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), IngestLogSchema.PARTITION_COLUMNS, IngestLogSchema.STATS_COLUMNS, filesBySource, note);
   }
 }

@@ -10,7 +10,9 @@ public record ExtractResult(
     String rulesVersion,
     List<SourceSummary> sources,
     Map<String, Double> stageSeconds,
-    Map<String, Long> tableVersions) {
+    Map<String, Long> tableVersions,
+    /** Reviews whose example is gone after this run; null when there are no reviews yet. */
+    Long orphanedReviews) {
 
   /** One source's counts. */
   public record SourceSummary(
@@ -62,6 +64,9 @@ public record ExtractResult(
     stageSeconds.forEach((k, v) -> sb.append(String.format("%s %.2f; ", k, v)));
     sb.append('\n');
     sb.append("  table versions: ").append(tableVersions).append('\n');
+    if (orphanedReviews != null) {
+      sb.append("  reviews: ").append(orphanedReviews).append(" orphaned (their example is gone; kept; `enrich orphans` lists them)\n");
+    }
     return sb.toString();
   }
 }

@@ -5,6 +5,7 @@ import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -36,6 +37,23 @@ public final class Lake {
     return DeltaTable.isDeltaTable(spark, path(table));
   }
 
+  /** Fails with a clear message, before any work, when a table the command needs is not there. */
+  public void require(String table) {
+    if (!exists(table)) throw new dev.toolcalls.pipeline.config.BadInputException("no " + table + " table in " + root + ": run extract first");
+  }
+
+  /** The status of a file the user named (a review file, say), or a clear error. */
+  public org.apache.hadoop.fs.FileStatus inputFile(String file, String what) {
+    try {
+      Path p = new Path(file);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(p);
+    } catch (java.io.FileNotFoundException e) {
+      throw new dev.toolcalls.pipeline.config.BadInputException(what + " not found: " + file);
+    } catch (java.io.IOException e) {
+      throw new dev.toolcalls.pipeline.config.BadInputException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   public Dataset<Row> read(String table) {
     return spark.read().format("delta").load(path(table));
   }
@@ -62,28 +80,29 @@ public final class Lake {
 
   /**
    * Replaces, in one Delta commit, exactly the rows of {@code table} that came from the given
-   * files of a source with {@code rows}: a {@code replaceWhere} on source and source_file, so rows
+   * files (per source) with {@code rows}: a {@code replaceWhere} on source and source_file, so rows
    * of other files are untouched. The first write creates the table with its partitioning and the
    * columns Delta keeps min/max statistics for: the default (every one of the first 32 columns)
    * copies every long JSON text at write time and helps no query.
    */
-  public void replaceFileRows(String table, Dataset<Row> rows, List<String> partitionColumns, List<String> statsColumns, String source, Collection<String> files, String commitNote) {
+  public void replaceFileRows(String table, Dataset<Row> rows, List<String> partitionColumns, List<String> statsColumns, Map<String, ? extends Collection<String>> filesBySource, String commitNote) {
     String predicate =
-        "source = '" + escape(source) + "' AND source_file IN ("
-            + files.stream().map(f -> "'" + escape(f) + "'").collect(Collectors.joining(", ")) + ")";
+        filesBySource.entrySet().stream()
+            .filter(e -> !e.getValue().isEmpty())
+            .map(e -> "(source = '" + escape(e.getKey()) + "' AND source_file IN ("
+                + e.getValue().stream().map(f -> "'" + escape(f) + "'").collect(Collectors.joining(", ")) + "))")
+            .collect(Collectors.joining(" OR "));
+    if (predicate.isEmpty()) throw new IllegalArgumentException("no file to replace the rows of in " + table);
     var writer = rows.write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", commitNote);
     if (exists(table)) {
       writer.option("replaceWhere", predicate).save(path(table));
       return;
     }
-    // Table properties for a table that a write creates come from these session defaults.
-    String statsDefault = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
-    spark.conf().set(statsDefault, String.join(",", statsColumns));
-    try {
-      writer.partitionBy(partitionColumns.toArray(new String[0])).save(path(table));
-    } finally {
-      spark.conf().unset(statsDefault);
-    }
+    // A write that creates the table stores its "delta."-prefixed options as table properties
+    // (per writer: no shared session setting, so the side-by-side writes cannot mix them up).
+    writer.option("delta.dataSkippingStatsColumns", String.join(",", statsColumns))
+        .partitionBy(partitionColumns.toArray(new String[0]))
+        .save(path(table));
   }
 
   /** The latest version of a table: the highest commit file in its _delta_log (no Spark job). */

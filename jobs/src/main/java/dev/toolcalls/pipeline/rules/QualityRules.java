@@ -65,6 +65,11 @@ public final class QualityRules implements Serializable {
     return "error".equals(outcome) ? Math.min(s, errorMax) : s;
   }
 
+  /** Whether the text has one of the failure phrases (whole words). */
+  public boolean hasFailureWords(String text) {
+    return text != null && failure != null && failure.matcher(text).find();
+  }
+
   /** Whole words or phrases, case-insensitive; null for an empty list. */
   private static Pattern words(List<String> phrases) {
     if (phrases == null || phrases.isEmpty()) return null;

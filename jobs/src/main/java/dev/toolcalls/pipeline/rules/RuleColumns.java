@@ -1,9 +1,17 @@
 package dev.toolcalls.pipeline.rules;
 
 import static org.apache.spark.sql.functions.call_udf;
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import dev.toolcalls.schemas.ExamplesSchema;
+import dev.toolcalls.schemas.Sources;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -26,6 +34,7 @@ public final class RuleColumns {
   public static final String QUALITY_FOR = "quality_for";
   public static final String TASK_TYPE_FOR = "task_type_for";
   public static final String EXAMPLE_TYPE_FOR = "example_type_for";
+  public static final String TAGS_IN_TEXT = "tags_in_text";
 
   private RuleColumns() {}
 
@@ -33,24 +42,33 @@ public final class RuleColumns {
     spark.udf().register(TAGS_FOR, (UDF2<Seq<String>, Seq<String>, String[]>) (tools, args) -> rules.tags.tags(list(tools), list(args)), DataTypes.createArrayType(DataTypes.StringType, true));
     spark.udf().register(QUALITY_FOR, (UDF2<String, String, Double>) rules.quality::score, DataTypes.DoubleType);
     spark.udf().register(TASK_TYPE_FOR, (UDF4<String, String, Seq<String>, Seq<String>, String>) (logged, message, tools, args) -> rules.taskTypes.taskType(logged, message, list(tools), list(args)), DataTypes.StringType);
+    spark.udf().register(TAGS_IN_TEXT, (UDF1<String, String[]>) rules.tags::tagsInText, DataTypes.createArrayType(DataTypes.StringType, true));
     spark.udf().register(EXAMPLE_TYPE_FOR, (UDF1<Seq<String>, String>) tools -> rules.taskTypes.exampleType(list(tools)), DataTypes.StringType);
   }
 
-  /** Adds the rule-derived columns to extracted rows and orders the columns as the table has them. */
+  /**
+   * Adds the rule-derived columns to extracted rows and orders the columns as the table has them.
+   * An example type the reader set (journals, sessions) is kept; otherwise the rules decide. A
+   * journal's tags also come from the commands and tool names written in its text.
+   */
   public static Dataset<Row> apply(Dataset<Row> extracted) {
+    List<String> present = List.of(extracted.columns());
     Column tools = col(ExamplesSchema.TOOL_CALLS + ".tool");
     Column args = col(ExamplesSchema.TOOL_CALLS + ".arguments");
-    Dataset<Row> withRules =
-        extracted
-            .withColumn(ExamplesSchema.EXAMPLE_TYPE, call_udf(EXAMPLE_TYPE_FOR, tools))
-            .withColumn(ExamplesSchema.TASK_TYPE, call_udf(TASK_TYPE_FOR, col(ExamplesSchema.LOGGED_TASK_TYPE), col(ExamplesSchema.USER_MESSAGE), tools, args))
-            .withColumn(ExamplesSchema.TAGS, call_udf(TAGS_FOR, tools, args))
-            .withColumn(ExamplesSchema.QUALITY_SCORE, call_udf(QUALITY_FOR, col(ExamplesSchema.OUTCOME), col(ExamplesSchema.RESPONSE_TEXT)));
+    Column ruleType = call_udf(EXAMPLE_TYPE_FOR, tools);
+    Column toolTags = call_udf(TAGS_FOR, tools, args);
+    Dataset<Row> withRules = extracted;
     for (String absent : List.of(ExamplesSchema.REASONING, ExamplesSchema.PROBLEM, ExamplesSchema.ROOT_CAUSE, ExamplesSchema.BAD_CODE, ExamplesSchema.GOOD_CODE)) {
-      if (!List.of(extracted.columns()).contains(absent)) {
-        withRules = withRules.withColumn(absent, org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType));
-      }
+      if (!present.contains(absent)) withRules = withRules.withColumn(absent, lit(null).cast(DataTypes.StringType));
     }
+    Column text = concat_ws("\n", col(ExamplesSchema.USER_MESSAGE), col(ExamplesSchema.RESPONSE_TEXT), col(ExamplesSchema.PROBLEM), col(ExamplesSchema.ROOT_CAUSE), col(ExamplesSchema.REASONING), col(ExamplesSchema.BAD_CODE), col(ExamplesSchema.GOOD_CODE));
+    withRules =
+        withRules
+            .withColumn(ExamplesSchema.EXAMPLE_TYPE, present.contains(ExamplesSchema.EXAMPLE_TYPE) ? coalesce(col(ExamplesSchema.EXAMPLE_TYPE), ruleType) : ruleType)
+            .withColumn(ExamplesSchema.TASK_TYPE, call_udf(TASK_TYPE_FOR, col(ExamplesSchema.LOGGED_TASK_TYPE), col(ExamplesSchema.USER_MESSAGE), tools, args))
+            .withColumn(ExamplesSchema.TAGS,
+                when(col(ExamplesSchema.SOURCE).equalTo(Sources.JOURNAL), array_sort(array_distinct(concat(toolTags, call_udf(TAGS_IN_TEXT, text))))).otherwise(toolTags))
+            .withColumn(ExamplesSchema.QUALITY_SCORE, call_udf(QUALITY_FOR, col(ExamplesSchema.OUTCOME), col(ExamplesSchema.RESPONSE_TEXT)));
     Column[] ordered = java.util.Arrays.stream(ExamplesSchema.TABLE.fieldNames()).map(n -> col(n).cast(ExamplesSchema.TABLE.apply(n).dataType()).as(n)).toArray(Column[]::new);
     return withRules.select(ordered);
   }

@@ -6,8 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Tags from tool names and command verbs (conf/rules/tags.yaml); never from free text. */
+/**
+ * Tags from tool names and command verbs (conf/rules/tags.yaml). Free text (journals) is tagged by
+ * the same rules, applied to the commands and tool names written in it, never to prose words.
+ */
 public final class TagRules implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -49,6 +54,32 @@ public final class TagRules implements Serializable {
     }
     return out.toArray(new String[0]);
   }
+
+  /**
+   * Sorted, distinct tags for the commands and tool names written in a text: upper-case words
+   * ({@code KILL_LOOP}, {@code BANK_OPEN}) are tried as command verbs and snake_case words
+   * ({@code query_nearby}) as tool names; a word no rule names adds nothing (prose is not "other").
+   */
+  public String[] tagsInText(String text) {
+    TreeSet<String> out = new TreeSet<>();
+    if (text == null) return new String[0];
+    Matcher m = WORD.matcher(text);
+    while (m.find()) {
+      String w = m.group();
+      List<String> t;
+      if (w.equals(w.toUpperCase(java.util.Locale.ROOT))) {
+        t = w.length() >= 3 ? byVerb.match(w) : null;
+      } else if (w.indexOf('_') > 0 && w.equals(w.toLowerCase(java.util.Locale.ROOT))) {
+        t = byTool.match(w);
+      } else {
+        t = null;
+      }
+      if (t != null) out.addAll(t);
+    }
+    return out.toArray(new String[0]);
+  }
+
+  private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
   private static Map<String, ArrayList<String>> copy(Map<String, List<String>> in) {
     Map<String, ArrayList<String>> out = new LinkedHashMap<>();

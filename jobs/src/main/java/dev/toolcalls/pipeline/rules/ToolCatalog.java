@@ -15,6 +15,8 @@ public final class ToolCatalog implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Set<String> commandTools = new HashSet<>();
+  /** The command tools as written in conf, first one first (the one journals' bare commands are sent with). */
+  private final List<String> commandToolNames;
   private final String commandArgument;
   private final Set<String> stateTools = new HashSet<>();
   private final Set<String> readOnlyTools = new HashSet<>();
@@ -29,9 +31,19 @@ public final class ToolCatalog implements Serializable {
 
   public ToolCatalog(Spec spec) {
     spec.command_tools.forEach(t -> commandTools.add(norm(t)));
+    if (spec.command_tools.isEmpty()) throw new IllegalArgumentException("tools.yaml: command_tools is empty");
+    this.commandToolNames = List.copyOf(spec.command_tools);
     spec.state_tools.forEach(t -> stateTools.add(norm(t)));
     spec.read_only_tools.forEach(t -> readOnlyTools.add(norm(t)));
     this.commandArgument = spec.command_argument;
+  }
+
+  public List<String> commandTools() {
+    return commandToolNames;
+  }
+
+  public String commandArgument() {
+    return commandArgument;
   }
 
   public boolean isCommandTool(String tool) {

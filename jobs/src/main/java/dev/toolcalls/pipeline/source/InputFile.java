@@ -22,6 +22,12 @@ public final class InputFile implements Serializable {
     this.day = day;
   }
 
+  /** The file's name, without its folders. */
+  public String name() {
+    int slash = relativePath.lastIndexOf('/');
+    return slash < 0 ? relativePath : relativePath.substring(slash + 1);
+  }
+
   public boolean gzipped() {
     return relativePath.endsWith(".gz");
   }

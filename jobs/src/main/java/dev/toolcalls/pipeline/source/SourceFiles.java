@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -69,6 +70,34 @@ public final class SourceFiles {
     Pattern pattern = Pattern.compile(namePattern);
     List<InputFile> out = new ArrayList<>();
     int seen = 0;
+    for (InputFile f : tree(conf, dir)) {
+      Matcher m = pattern.matcher(f.name());
+      if (!m.matches()) continue;
+      seen++;
+      String day = m.groupCount() >= 1 ? m.group(1) : null;
+      if (selection.accepts(day)) out.add(new InputFile(f.uri, f.relativePath, f.sizeBytes, f.modifiedMillis, day));
+    }
+    if (seen == 0) {
+      throw new BadInputException("no input files in " + dir + " (expected names matching " + namePattern + ")");
+    }
+    if (out.isEmpty()) throw new BadInputException("no input file in " + dir + " for " + selection);
+    return out;
+  }
+
+  /**
+   * The files under {@code dir} (recursively) whose path relative to it passes {@code accept};
+   * {@code expected} says what was looked for when there is none.
+   */
+  public static List<InputFile> matching(Configuration conf, String dir, Predicate<String> accept, String expected) {
+    List<InputFile> out = new ArrayList<>();
+    for (InputFile f : tree(conf, dir)) if (accept.test(f.relativePath)) out.add(f);
+    if (out.isEmpty()) throw new BadInputException("no input files in " + dir + " (expected " + expected + ")");
+    return out;
+  }
+
+  /** Every file under {@code dir}, recursively, sorted by relative path. */
+  static List<InputFile> tree(Configuration conf, String dir) {
+    List<InputFile> out = new ArrayList<>();
     try {
       Path root = new Path(dir);
       FileSystem fs = root.getFileSystem(conf);
@@ -79,24 +108,15 @@ public final class SourceFiles {
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(qualifiedRoot, true);
       while (it.hasNext()) {
         LocatedFileStatus st = it.next();
-        Matcher m = pattern.matcher(st.getPath().getName());
-        if (!m.matches()) continue;
-        seen++;
-        String day = m.groupCount() >= 1 ? m.group(1) : null;
-        if (!selection.accepts(day)) continue;
         String full = st.getPath().toUri().getPath();
         String relative = full.startsWith(rootText + "/") ? full.substring(rootText.length() + 1) : st.getPath().getName();
-        out.add(new InputFile(st.getPath().toString(), relative, st.getLen(), st.getModificationTime(), day));
+        out.add(new InputFile(st.getPath().toString(), relative, st.getLen(), st.getModificationTime(), null));
       }
     } catch (FileNotFoundException e) {
       throw new BadInputException("input folder not found: " + dir, e);
     } catch (IOException e) {
       throw new BadInputException("cannot list " + dir + ": " + e.getMessage(), e);
     }
-    if (seen == 0) {
-      throw new BadInputException("no input files in " + dir + " (expected names matching " + namePattern + ")");
-    }
-    if (out.isEmpty()) throw new BadInputException("no input file in " + dir + " for " + selection);
     out.sort(Comparator.comparing(f -> f.relativePath));
     return out;
   }

@@ -28,6 +28,19 @@ public final class StableIds {
     return "dc-" + hash16("discord", accountId, requestId, requestTimestamp);
   }
 
+  /**
+   * A journal item: the file's path relative to the journals folder, the item's type, heading path
+   * and normalised text, and which occurrence of that same item it is in the file (1, 2, ...).
+   */
+  public static String journal(String relativePath, String exampleType, String headingPath, String normalisedText, int occurrence) {
+    return "jr-" + hash16("journal", relativePath, exampleType, headingPath, normalisedText, Integer.toString(occurrence));
+  }
+
+  /** A Claude Code session turn: the session id and the uuid of its user prompt line. */
+  public static String session(String sessionId, String promptUuid) {
+    return "cs-" + hash16("claude_session", sessionId, promptUuid);
+  }
+
   /** 16 lowercase hex digits of SHA-256 over the parts, separated so that ("ab","c") != ("a","bc"). */
   public static String hash16(String... parts) {
     MessageDigest md = SHA256.get();
@@ -48,13 +61,5 @@ public final class StableIds {
       out[2 * i + 1] = HEX[d[i] & 0xF];
     }
     return new String(out);
-  }
-
-  /**
-   * A Claude Code session turn: the session id and the uuid of the prompt line, both written by the
-   * client and kept however the transcript is parsed.
-   */
-  public static String session(String sessionId, String promptUuid) {
-    return "cs-" + hash16("claude_session", sessionId, promptUuid);
   }
 }

@@ -31,6 +31,15 @@ class RulesTest {
   }
 
   @Test
+  void textIsTaggedByTheCommandsAndToolsWrittenInItNotByProse() {
+    String text = "When KILL_LOOP runs, call query_nearby first; then `send_command(\"BANK_OPEN\")`. "
+        + "Fishing with a Small_fishing_net is not a command, nor is BAD or GOOD or the NPC.";
+    assertArrayEquals(new String[] {"banking", "combat", "discovery", "query"}, RULES.tags.tagsInText(text));
+    assertArrayEquals(new String[0], RULES.tags.tagsInText("plain prose about fishing and banking"));
+    assertArrayEquals(new String[0], RULES.tags.tagsInText(null));
+  }
+
+  @Test
   void qualityFollowsOutcomeAndWholeWords() {
     assertEquals(0.85, RULES.quality.score("ok", "Started the Draynor fishing routine."));
     assertEquals(0.85, RULES.quality.score("ok", "The client has been restarted."));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.toolcalls.pipeline.util.Timestamps;
 import java.io.IOException;
-import java.util.Arrays;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -23,6 +22,10 @@ final class DiscordEventParser {
     }
   }
 
+  /**
+   * Parses one line. The event's JSON slices are views of {@code buf}, not copies: pass a buffer
+   * that is never overwritten afterwards (a copy of the line, not a reader's reused buffer).
+   */
   DiscordEvent parse(byte[] buf, int off, int len) throws MalformedLineException {
     DiscordEvent e = new DiscordEvent();
     try (JsonParser p = factory.createParser(buf, off, len)) {
@@ -125,8 +128,9 @@ final class DiscordEventParser {
     return slice(buf, off, start, p.currentLocation().getByteOffset());
   }
 
+  /** A view of the bytes, not a copy: callers pass a buffer that is theirs to keep (a line's copy). */
   private static UTF8String slice(byte[] buf, int off, long start, long end) {
-    return UTF8String.fromBytes(Arrays.copyOfRange(buf, off + (int) start, off + (int) end));
+    return UTF8String.fromBytes(buf, off + (int) start, (int) (end - start));
   }
 
   /** The result's JSON text, plus its top-level {@code state}, {@code success} and {@code error}. */

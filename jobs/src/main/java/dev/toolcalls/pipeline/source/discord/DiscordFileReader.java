@@ -89,22 +89,25 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
       reject(lineNumber, buf, off, len, QuarantineReasons.INVALID_UTF8, "bytes that are not valid UTF-8", null);
       return;
     }
+    // The line's own copy is what the event's JSON slices point into (no second copy per slice)
+    // and what a quarantine, hand-over or duplicate check keeps.
+    byte[] line = Arrays.copyOfRange(buf, off, off + len);
     DiscordEvent e;
     try {
-      e = parser.parse(buf, off, len);
+      e = parser.parse(line, 0, len);
     } catch (DiscordEventParser.MalformedLineException ex) {
       String reason = lines.terminated() ? QuarantineReasons.INVALID_JSON : QuarantineReasons.TRUNCATED_LINE;
-      reject(lineNumber, buf, off, len, reason, ex.getMessage(), null);
+      reject(lineNumber, line, 0, len, reason, ex.getMessage(), null);
       return;
     }
     report.unknownFields += e.unknownFields;
     String problem = problemOf(e);
     if (problem != null) {
-      reject(lineNumber, buf, off, len, problem, null, e.requestId);
+      reject(lineNumber, line, 0, len, problem, null, e.requestId);
       return;
     }
     if (e.timeMicros != Timestamps.MISSING) lastMicros = e.timeMicros;
-    RawLine raw = new RawLine(sourceFile, lineNumber, Arrays.copyOfRange(buf, off, off + len), e.timeMicros != Timestamps.MISSING ? e.timeMicros : lastMicros);
+    RawLine raw = new RawLine(sourceFile, lineNumber, line, e.timeMicros != Timestamps.MISSING ? e.timeMicros : lastMicros);
     assembler.accept(e, raw);
   }
 
@@ -118,7 +121,7 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
   }
 
   private void reject(long lineNumber, byte[] buf, int off, int len, String reason, String detail, String requestId) {
-    byte[] bytes = Arrays.copyOfRange(buf, off, off + len);
+    byte[] bytes = off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
     report.quarantined(reason);
     ready.addLast(ExtractRecord.quarantine(sourceFile, rows.quarantine(sourceFile, lineNumber, reason, detail, requestId, bytes)));
   }

@@ -1,0 +1,330 @@
+package dev.toolcalls.pipeline.export;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolcalls.pipeline.config.BadInputException;
+import dev.toolcalls.pipeline.config.PipelineConfig;
+import dev.toolcalls.pipeline.enrich.Enrichments;
+import dev.toolcalls.pipeline.lake.Lake;
+import dev.toolcalls.schemas.TableNames;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code export}: reads {@code training_examples} (enrichments applied), selects, drops exact
+ * duplicates, splits train/validation by a hash of the id, and writes each format partitioned as
+ * {@code <format>/split=<split>/source=<source>/part-00000.<ext>}, with a {@code manifest.json}.
+ * Everything is written under a staging folder first and moved into place at the end, so a killed
+ * export never leaves a half-written dataset where a reader would take it for complete. The same
+ * table versions and options give byte-identical files.
+ */
+public final class ExportJob {
+  /** Options; validated before any Spark work. */
+  public static final class Options {
+    public String lakeDir;
+    public String outDir;
+    public Set<ExportFormat> formats = EnumSet.allOf(ExportFormat.class);
+    public Double minQuality;
+    public List<String> types = List.of();
+    public List<String> sources = List.of();
+    public String since;
+    public boolean includeNegatives;
+    public boolean withReasoning;
+    public Double validationFraction;
+
+    public Options validate() {
+      if (lakeDir == null || lakeDir.isBlank()) throw new BadInputException("--lake is required");
+      if (outDir == null || outDir.isBlank()) throw new BadInputException("--out is required");
+      if (formats.isEmpty()) throw new BadInputException("--format names no format");
+      if (minQuality != null && !(minQuality >= 0 && minQuality <= 1)) throw new BadInputException("--min-quality must be within 0..1");
+      if (validationFraction != null && !(validationFraction >= 0 && validationFraction < 1)) throw new BadInputException("--validation-fraction must be within 0..1");
+      if (since != null) {
+        try {
+          since = LocalDate.parse(since).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+          throw new BadInputException("--since expects a date YYYY-MM-DD, not '" + since + "'");
+        }
+      }
+      return this;
+    }
+  }
+
+  /** What was written. */
+  public record Result(String out, long selected, long duplicatesDropped, Map<String, Map<String, Long>> countsByFormat, Map<String, Long> tableVersions) {
+    public String toText() {
+      StringBuilder sb = new StringBuilder();
+      sb.append("export into ").append(out).append(" (tables ").append(tableVersions).append(")\n");
+      sb.append(String.format("  selected: %d examples; %d exact duplicates dropped%n", selected, duplicatesDropped));
+      countsByFormat.forEach((f, c) -> sb.append(String.format("  %-8s %s%n", f, c)));
+      return sb.toString();
+    }
+  }
+
+  static final String SPLIT = "split";
+  static final String TRAIN = "train";
+  static final String VALIDATION = "validation";
+  /** Split buckets: an id goes to validation when its bucket is below fraction x BUCKETS. */
+  static final long BUCKETS = 1_000_000L;
+
+  private final SparkSession spark;
+  private final PipelineConfig config;
+  private final ExportSettings settings;
+  private final Options options;
+
+  public ExportJob(SparkSession spark, PipelineConfig config, Options options) {
+    this.spark = spark;
+    this.config = config;
+    this.settings = ExportSettings.from(config);
+    this.options = options.validate();
+  }
+
+  public Result execute() {
+    Lake lake = new Lake(spark, options.lakeDir);
+    lake.require(TableNames.EXAMPLES);
+    double minQuality = options.minQuality != null ? options.minQuality : config.node("export.min_quality").asDouble(0.5);
+    double fraction = options.validationFraction != null ? options.validationFraction : config.node("export.validation_fraction").asDouble(0.05);
+    String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setJobGroup(runId, "export " + options.lakeDir + " -> " + options.outDir, false);
+    List<String> tables = lake.registerTables();
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (String t : tables) versions.put(t, lake.version(t));
+    Enrichments.registerTrainingView(spark, tables.contains(TableNames.ENRICHMENTS));
+    Path out = new Path(options.outDir);
+    Path staging = new Path(out, ".export-" + runId);
+    FileSystem fs;
+    try {
+      fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new BadInputException("cannot use " + options.outDir + ": " + e.getMessage(), e);
+    }
+    Dataset<Row> chosen = select(minQuality, fraction).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Row c = chosen.selectExpr("count(*)", "count_if(duplicate)").first();
+      long duplicates = c.getLong(1);
+      Dataset<Row> unique = chosen.where("NOT duplicate").drop("duplicate", "dedupe_key");
+      Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+      Map<String, Object> manifestCounts = new LinkedHashMap<>();
+      for (ExportFormat f : options.formats) {
+        Dataset<Row> rendered = render(unique, f).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+          Map<String, Long> bySplit = new TreeMap<>();
+          Map<String, Long> detail = new TreeMap<>();
+          for (Row r : rendered.groupBy(SPLIT, "source", "example_type").count().collectAsList()) {
+            bySplit.merge(r.getString(0), r.getLong(3), Long::sum);
+            detail.put(r.getString(0) + "/" + r.getString(1) + "/" + r.getString(2), r.getLong(3));
+          }
+          counts.put(f.folder(), bySplit);
+          manifestCounts.put(f.folder(), detail);
+          write(rendered, f, new Path(staging, f.folder()), fs);
+        } finally {
+          rendered.unpersist();
+        }
+      }
+      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, c.getLong(0) - duplicates, duplicates, manifestCounts);
+      publish(fs, staging, out);
+      return new Result(out.toString(), c.getLong(0) - duplicates, duplicates, counts, versions);
+    } catch (IOException e) {
+      throw new IllegalStateException("export to " + out + " failed: " + e.getMessage(), e);
+    } finally {
+      chosen.unpersist();
+      deleteQuietly(fs, staging);
+      jsc.clearJobGroup();
+    }
+  }
+
+  /** The examples to export with their split, and which are exact duplicates of a kept one. */
+  private Dataset<Row> select(double minQuality, double fraction) {
+    Dataset<Row> t = spark.table(TableNames.TRAINING_EXAMPLES);
+    // A negative's low score is its point: when negatives are asked for, the floor does not apply to them.
+    t = options.includeNegatives
+        ? t.where(col("quality_score").geq(minQuality).or(col("example_type").equalTo("negative")))
+        : t.where(col("quality_score").geq(minQuality).and(col("example_type").notEqual("negative")));
+    if (!options.types.isEmpty()) t = t.where(col("example_type").isin(options.types.toArray()));
+    if (!options.sources.isEmpty()) t = t.where(col("source").isin(options.sources.toArray()));
+    if (options.since != null) t = t.where(col("event_date").geq(lit(options.since).cast("date")));
+    String norm = "regexp_replace(trim(coalesce(%s, '')), '\\\\s+', ' ')";
+    t = t.withColumn("dedupe_key", concat_ws("\u001F",
+        col("example_type"),
+        expr(String.format(norm, "user_message")),
+        expr("coalesce(to_json(transform(tool_calls, c -> struct(c.tool, " + String.format(norm, "c.arguments") + "))), '')"),
+        expr(String.format(norm, "response_text")),
+        expr(String.format(norm, "reasoning")), expr(String.format(norm, "problem")), expr(String.format(norm, "root_cause")),
+        expr(String.format(norm, "bad_code")), expr(String.format(norm, "good_code"))));
+    t = t.withColumn("duplicate", row_number().over(Window.partitionBy("dedupe_key").orderBy("id")).gt(1));
+    // xxhash64 is Spark's own, seeded and stable across versions: the same id always lands in the same split.
+    Dataset<Row> withSplit = t.withColumn(SPLIT,
+        when(expr("pmod(xxhash64(id), " + BUCKETS + ")").lt(lit((long) Math.floor(fraction * BUCKETS))), lit(VALIDATION)).otherwise(lit(TRAIN)));
+    return withSplit;
+  }
+
+  /** (split, source, example_type, id, value): the rendered records of one format. */
+  private Dataset<Row> render(Dataset<Row> examples, ExportFormat format) {
+    StructType schema = DataTypes.createStructType(List.of(
+        DataTypes.createStructField(SPLIT, DataTypes.StringType, false),
+        DataTypes.createStructField("source", DataTypes.StringType, false),
+        DataTypes.createStructField("example_type", DataTypes.StringType, false),
+        DataTypes.createStructField("id", DataTypes.StringType, false),
+        DataTypes.createStructField("value", DataTypes.StringType, false)));
+    ExportSettings s = settings;
+    boolean withReasoning = options.withReasoning, negatives = options.includeNegatives;
+    Dataset<Row> withoutSplit = examples.drop(SPLIT);
+    String[] columns = withoutSplit.columns();
+    Dataset<Row> input = examples.select(col(SPLIT), org.apache.spark.sql.functions.struct(java.util.Arrays.stream(columns).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)).as("example"));
+    return input.mapPartitions(
+        (MapPartitionsFunction<Row, Row>) rows -> new RenderedRows(rows, format, s, withReasoning, negatives),
+        org.apache.spark.sql.Encoders.row(schema));
+  }
+
+  /** Renders a partition's rows one at a time (never a whole partition in memory), skipping those the format leaves out. */
+  private static final class RenderedRows implements java.util.Iterator<Row> {
+    private final java.util.Iterator<Row> rows;
+    private final ExportFormat format;
+    private final ExportSettings settings;
+    private final boolean withReasoning;
+    private final boolean negatives;
+    private Row next;
+
+    RenderedRows(java.util.Iterator<Row> rows, ExportFormat format, ExportSettings settings, boolean withReasoning, boolean negatives) {
+      this.rows = rows;
+      this.format = format;
+      this.settings = settings;
+      this.withReasoning = withReasoning;
+      this.negatives = negatives;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && rows.hasNext()) {
+        Row r = rows.next();
+        Row ex = r.getStruct(1);
+        String value = switch (format) {
+          case UNIFIED -> UnifiedRenderer.render(ex);
+          case CHATML -> ChatmlRenderer.render(ExportExample.of(ex), settings, withReasoning, negatives);
+          case AXOLOTL -> AxolotlRenderer.render(ExportExample.of(ex), settings, withReasoning, negatives);
+          case OPENAI -> OpenAiRenderer.render(ExportExample.of(ex), settings, withReasoning, negatives);
+        };
+        if (value != null) next = RowFactory.create(r.getString(0), ex.getAs("source"), ex.getAs("example_type"), ex.getAs("id"), value + format.recordSeparator());
+      }
+      return next != null;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) throw new java.util.NoSuchElementException();
+      Row r = next;
+      next = null;
+      return r;
+    }
+  }
+
+  /**
+   * One file per split and source, records in id order, renamed to part-00000.<ext>: the same
+   * records give the same bytes and names on every run.
+   */
+  private static void write(Dataset<Row> rendered, ExportFormat f, Path dir, FileSystem fs) throws IOException {
+    rendered.repartition(col(SPLIT), col("source"))
+        .sortWithinPartitions(SPLIT, "source", "id")
+        .select(SPLIT, "source", "value")
+        .write()
+        .partitionBy(SPLIT, "source")
+        .text(dir.toString());
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+    List<Path> parts = new ArrayList<>();
+    List<Path> clutter = new ArrayList<>();
+    while (it.hasNext()) {
+      Path p = it.next().getPath();
+      String n = p.getName();
+      if (n.startsWith("part-")) parts.add(p);
+      else clutter.add(p); // _SUCCESS and checksum files: not part of the dataset
+    }
+    for (Path p : clutter) fs.delete(p, false);
+    for (Path p : parts) {
+      Path target = new Path(p.getParent(), "part-00000." + f.extension);
+      if (fs.exists(target)) throw new IllegalStateException("two part files in " + p.getParent() + ": the records of a folder must be in one partition");
+      if (!fs.rename(p, target)) throw new IOException("cannot rename " + p + " to " + target);
+    }
+  }
+
+  private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, long selected, long duplicates, Map<String, Object> counts) throws IOException {
+    ObjectNode m = Json.NODES.objectNode();
+    m.put("created_at", Instant.now().toString());
+    m.set("table_versions", Json.MAPPER.valueToTree(versions));
+    ObjectNode o = m.putObject("options");
+    o.set("formats", Json.MAPPER.valueToTree(options.formats.stream().map(ExportFormat::folder).toList()));
+    o.put("min_quality", minQuality);
+    o.set("types", Json.MAPPER.valueToTree(options.types));
+    o.set("sources", Json.MAPPER.valueToTree(options.sources));
+    o.put("since", options.since);
+    o.put("include_negatives", options.includeNegatives);
+    o.put("with_reasoning", options.withReasoning);
+    o.put("validation_fraction", fraction);
+    m.put("selected", selected);
+    m.put("duplicates_dropped", duplicates);
+    m.set("counts", Json.MAPPER.valueToTree(counts));
+    try (OutputStream os = fs.create(path, true)) {
+      os.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m).getBytes(StandardCharsets.UTF_8));
+      os.write('\n');
+    }
+  }
+
+  /**
+   * Moves the staged formats and manifest into place: each format folder is replaced by one
+   * rename (the old one set aside first), then the manifest, which readers should look at first.
+   */
+  private static void publish(FileSystem fs, Path staging, Path out) throws IOException {
+    fs.mkdirs(out);
+    Path old = new Path(staging, ".replaced");
+    fs.mkdirs(old);
+    for (FileStatus st : fs.listStatus(staging)) {
+      String name = st.getPath().getName();
+      if (name.startsWith(".") || !st.isDirectory()) continue;
+      Path target = new Path(out, name);
+      if (fs.exists(target) && !fs.rename(target, new Path(old, name))) throw new IOException("cannot set aside " + target);
+      if (!fs.rename(st.getPath(), target)) throw new IOException("cannot move " + st.getPath() + " to " + target);
+    }
+    Path manifest = new Path(out, "manifest.json");
+    if (fs.exists(manifest)) fs.delete(manifest, false);
+    if (!fs.rename(new Path(staging, "manifest.json"), manifest)) throw new IOException("cannot move the manifest to " + manifest);
+  }
+
+  private static void deleteQuietly(FileSystem fs, Path p) {
+    try {
+      fs.delete(p, true);
+    } catch (IOException ignored) {
+      // A staging folder left behind is hidden (dot name) and replaced by the next run's own.
+    }
+  }
+}

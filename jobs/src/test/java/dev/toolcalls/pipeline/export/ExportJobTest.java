@@ -1,0 +1,151 @@
+package dev.toolcalls.pipeline.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.toolcalls.pipeline.config.PipelineConfig;
+import dev.toolcalls.pipeline.enrich.EnrichApplyJob;
+import dev.toolcalls.pipeline.job.ExtractJob;
+import dev.toolcalls.pipeline.lake.Lake;
+import dev.toolcalls.pipeline.source.discord.LogLines;
+import dev.toolcalls.pipeline.testing.SparkTestBase;
+import dev.toolcalls.schemas.TableNames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The export end to end: every format written, every record valid, reruns byte for byte the same. */
+class ExportJobTest extends SparkTestBase {
+  @TempDir static Path tmp;
+  static Lake lake;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void lakeWithAReview() throws IOException {
+    Path logs = tmp.resolve("logs");
+    Files.createDirectories(logs);
+    LogLines day = new LogLines();
+    for (int i = 0; i < 40; i++) {
+      String rid = String.format("10%02d000000", i);
+      String ts = String.format("2026-01-25T10:%02d:00.000000", i);
+      day.request(rid, ts, "Go to spot " + i, "main")
+          .tool(rid, ts.replace(":00.000000", ":01.000000"), "get_game_state", "{\"fields\": [\"location\"]}",
+              "{\"success\": true, \"state\": {\"location\": {\"x\": 3200, \"y\": " + (3200 + i) + ", \"plane\": 0}}}")
+          .command(rid, ts.replace(":00.000000", ":02.000000"), "GOTO 3200 " + (3300 + i) + " 0")
+          .response(rid, ts.replace(":00.000000", ":03.000000"), "Walking there.");
+    }
+    // the same request answered the same way twice: one is dropped as a duplicate
+    day.request("1100000000", "2026-01-25T11:00:00.000000", "Bank  open", "main").command("1100000000", "2026-01-25T11:00:01.000000", "BANK_OPEN")
+        .response("1100000000", "2026-01-25T11:00:02.000000", "Opened.")
+        .request("1101000000", "2026-01-25T11:01:00.000000", "Bank open", "main").command("1101000000", "2026-01-25T11:01:01.000000", "BANK_OPEN")
+        .response("1101000000", "2026-01-25T11:01:02.000000", "Opened. ")
+        .request("1200000000", "2026-01-25T12:00:00.000000", "Do the fishing routine", "main").command("1200000000", "2026-01-25T12:00:01.000000", "FISH_DRAYNOR_LOOP")
+        .response("1200000000", "2026-01-25T12:00:02.000000", "Started the routine.");
+    Files.writeString(logs.resolve("conversations_2026-01-25.jsonl"), day.text());
+    ExtractJob.Options o = new ExtractJob.Options();
+    o.logsDir = logs.toString();
+    o.lakeDir = tmp.resolve("lake").toString();
+    new ExtractJob(spark, PipelineConfig.defaults(), o).execute();
+    lake = new Lake(spark, o.lakeDir);
+    String fishing = lake.read(TableNames.EXAMPLES).where("user_message = 'Do the fishing routine'").select("id").first().getString(0);
+    Path review = tmp.resolve("review.jsonl");
+    Files.writeString(review, "{\"id\": \"" + fishing + "\", \"example_type\": \"negative\", \"reasoning\": \"No net in the inventory.\", \"quality_score\": 0.2}\n"
+        + "{\"derived_from\": [\"" + fishing + "\"], \"example_type\": \"code_correction\", \"bad_code\": \"send_command(\\\"FISH_DRAYNOR_LOOP\\\")\", "
+        + "\"good_code\": \"get_game_state(fields=[\\\"inventory\\\"])\\nsend_command(\\\"FISH_DRAYNOR_LOOP\\\")\", \"reasoning\": \"Check the net first.\"}\n");
+    EnrichApplyJob.Options a = new EnrichApplyJob.Options();
+    a.lakeDir = o.lakeDir;
+    a.file = review.toString();
+    new EnrichApplyJob(spark, a).execute();
+  }
+
+  static ExportJob.Result export(Path out, boolean negatives) {
+    ExportJob.Options o = new ExportJob.Options();
+    o.lakeDir = lake.root();
+    o.outDir = out.toString();
+    o.includeNegatives = negatives;
+    o.validationFraction = 0.2;
+    return new ExportJob(spark, PipelineConfig.defaults(), o).execute();
+  }
+
+  static Map<String, String> files(Path root) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        out.put(root.relativize(p).toString(), Files.readString(p));
+      }
+    }
+    return out;
+  }
+
+  static JsonSchema schema(String name) throws IOException {
+    try (InputStream in = ExportJobTest.class.getResourceAsStream("/json-schema/" + name + ".schema.json")) {
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+    }
+  }
+
+  @Test
+  void everyRecordValidatesAndEveryChatmlBlockIsWellFormed() throws IOException {
+    Path out = tmp.resolve("out-valid");
+    ExportJob.Result r = export(out, true);
+    System.out.print(r.toText());
+    assertEquals(1, r.duplicatesDropped());
+    assertEquals(43, r.selected()); // 40 walks + the bank request once + the negative + the added correction
+    Map<String, String> written = files(out);
+    assertTrue(written.keySet().containsAll(Set.of(
+        "unified/split=train/source=discord/part-00000.jsonl", "unified/split=train/source=review/part-00000.jsonl",
+        "chatml/split=train/source=discord/part-00000.txt", "openai/split=validation/source=discord/part-00000.jsonl")), written.keySet().toString());
+    int records = 0;
+    for (Map.Entry<String, String> f : written.entrySet()) {
+      String format = f.getKey().substring(0, f.getKey().indexOf('/'));
+      if (format.equals("chatml")) {
+        Pattern block = Pattern.compile("<\\|im_start\\|>system\\n[^<]*<\\|im_end\\|>\\n<\\|im_start\\|>user\\n(?s:.*?)<\\|im_end\\|>\\n<\\|im_start\\|>assistant\\n(?s:.*?)<\\|im_end\\|>");
+        // Conversations are separated by a blank line; texts inside may have blank lines of their own.
+        for (String b : f.getValue().split("(?<=<\\|im_end\\|>)\n\n(?=<\\|im_start\\|>system)")) {
+          assertTrue(block.matcher(b.strip()).matches(), "not a ChatML conversation: " + b);
+          records++;
+        }
+        continue;
+      }
+      JsonSchema schema = schema(format);
+      for (String line : f.getValue().split("\n")) {
+        JsonNode n = JSON.readTree(line);
+        Set<ValidationMessage> errors = schema.validate(n);
+        assertTrue(errors.isEmpty(), f.getKey() + ": " + errors + " in " + line);
+        records++;
+      }
+    }
+    assertTrue(records > 100);
+    JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
+    assertEquals(1, manifest.path("duplicates_dropped").asInt());
+    assertFalse(Files.list(out).anyMatch(p -> p.getFileName().toString().startsWith(".export-")), "staging folder left behind");
+  }
+
+  @Test
+  void theSameTablesGiveTheSameBytesAndTheSameSplit() throws IOException {
+    Map<String, String> first = files(export(tmp.resolve("out-a"), false) == null ? null : tmp.resolve("out-a"));
+    Map<String, String> second = files(export(tmp.resolve("out-b"), false) == null ? null : tmp.resolve("out-b"));
+    assertEquals(first, second);
+    // a negative is not written unless asked for
+    assertFalse(first.values().stream().anyMatch(v -> v.contains("What NOT to do")));
+    // exporting again into the same folder replaces it whole
+    export(tmp.resolve("out-a"), true);
+    assertTrue(files(tmp.resolve("out-a")).values().stream().anyMatch(v -> v.contains("What NOT to do")));
+  }
+}
