@@ -17,6 +17,9 @@ import dev.toolcalls.pipeline.source.discord.DiscordSettings;
 import dev.toolcalls.pipeline.source.journal.JournalFiles;
 import dev.toolcalls.pipeline.source.journal.JournalParser;
 import dev.toolcalls.pipeline.source.journal.JournalReadFunction;
+import dev.toolcalls.pipeline.source.session.SessionFiles;
+import dev.toolcalls.pipeline.source.session.SessionReadFunction;
+import dev.toolcalls.pipeline.source.session.SessionSettings;
 import dev.toolcalls.pipeline.spark.HadoopConf;
 import dev.toolcalls.schemas.ExamplesSchema;
 import dev.toolcalls.schemas.IngestLogSchema;
@@ -127,6 +130,12 @@ public final class ExtractJob {
       JournalParser.Settings settings = new JournalParser.Settings(commandTool, rules.tools.commandArgument());
       reads.add(new SourceRead(Sources.JOURNAL, options.journalsDir, files, new JournalReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
     }
+    if (options.sessionsDir != null) {
+      List<InputFile> files = SourceFiles.matching(hadoop, options.sessionsDir, SessionFiles::isSession, "Claude Code transcripts (*.jsonl)");
+      SessionSettings settings = SessionSettings.from(config, rules.tools);
+      reads.add(new SourceRead(Sources.CLAUDE_SESSION, options.sessionsDir, files, new SessionReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
+    }
+    if (reads.isEmpty()) throw new BadInputException("nothing to extract: give --logs DIR, --journals DIR and/or --sessions DIR");
     return reads;
   }
 
@@ -237,6 +246,7 @@ public final class ExtractJob {
     List<ExtractResult.SourceSummary> out = new ArrayList<>();
     for (SourceRead read : reads) {
       long bytes = 0, lines = 0, blank = 0, dups = 0, unknown = 0, examples = 0;
+      Map<String, Long> details = new TreeMap<>();
       List<String> failedList = new ArrayList<>();
       Map<String, Long> byReason = new TreeMap<>();
       for (FileReport r : reports) {
@@ -246,6 +256,7 @@ public final class ExtractJob {
         blank += r.blankLines;
         dups += r.duplicateLines;
         unknown += r.unknownFields;
+        r.details.forEach((k, n) -> details.merge(k, n, Long::sum));
         if (r.error != null) {
           failedList.add(r.file.relativePath + ": " + r.error);
           continue;
@@ -255,7 +266,7 @@ public final class ExtractJob {
         quarantinePerFile.getOrDefault(k, Map.of()).forEach((reason, n) -> byReason.merge(reason, n, Long::sum));
       }
       failedList.sort(null);
-      out.add(new ExtractResult.SourceSummary(read.source(), read.input(), read.files().size(), failedList, bytes, lines, blank, dups, unknown, examples, byReason));
+      out.add(new ExtractResult.SourceSummary(read.source(), read.input(), read.files().size(), failedList, bytes, lines, blank, dups, unknown, examples, byReason, details));
     }
     return out;
   }

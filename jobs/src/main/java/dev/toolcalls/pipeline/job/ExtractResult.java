@@ -26,7 +26,9 @@ public record ExtractResult(
       long duplicateLines,
       long unknownFields,
       long examplesWritten,
-      Map<String, Long> quarantinedByReason) {
+      Map<String, Long> quarantinedByReason,
+      /** The source's own finer counts (sessions: real prompts, turns without a game call, ...). */
+      Map<String, Long> details) {
 
     public long quarantined() {
       return quarantinedByReason.values().stream().mapToLong(Long::longValue).sum();
@@ -55,6 +57,7 @@ public record ExtractResult(
       sb.append(String.format("    skipped:     %d blank lines, %d duplicate lines, %d unknown fields ignored%n", s.blankLines(), s.duplicateLines(), s.unknownFields()));
       sb.append(String.format("    wrote:       %d examples%n", s.examplesWritten()));
       sb.append(String.format("    quarantined: %d lines%s%n", s.quarantined(), s.quarantinedByReason().isEmpty() ? "" : " " + s.quarantinedByReason()));
+      if (!s.details().isEmpty()) sb.append(String.format("    details:     %s%n", s.details()));
       if (!s.failedFiles().isEmpty()) {
         sb.append("    FAILED files (skipped, nothing of them written):\n");
         s.failedFiles().forEach(f -> sb.append("      ").append(f).append('\n'));

@@ -19,6 +19,8 @@ public final class FileReport implements Serializable {
   public long handedOver;
   public long unknownFields;
   public final Map<String, Long> quarantined = new TreeMap<>();
+  /** A source's own finer counts for the run summary (sessions: turns without a game call, ...). */
+  public final Map<String, Long> details = new TreeMap<>();
   /** Why the file could not be read to its end, or null. */
   public String error;
 

@@ -15,7 +15,10 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Journals through the extract job: nested folders, README/TEMPLATE skipped, a non-UTF-8 file quarantined, tags from the text. */
+/**
+ * Journals and sessions through the extract job: nested folders, README/TEMPLATE skipped, a
+ * non-UTF-8 file quarantined, tags from the text; all three sources in one job, each counted apart.
+ */
 class JournalExtractTest extends SparkTestBase {
   @TempDir Path tmp;
 
@@ -51,5 +54,36 @@ class JournalExtractTest extends SparkTestBase {
     assertEquals("[[journal,combat/kill_loop_2025-01-20.md,negative,combat,2025-01-20], [journal,combat/kill_loop_2025-01-20.md,reasoning_chain,combat,2025-01-20]]", rows.toString());
     Row q = lake.read(TableNames.QUARANTINE).selectExpr("source", "source_file", "line_number", "reason").first();
     assertEquals("[journal,broken.md,2,invalid_utf8]", q.toString());
+  }
+
+  @Test
+  void logsJournalsAndSessionsInOneJobEachWithItsCounts() throws Exception {
+    Path logs = tmp.resolve("logs");
+    Files.createDirectories(logs);
+    Files.writeString(logs.resolve("conversations_2026-01-25.jsonl"), new dev.toolcalls.pipeline.source.discord.LogLines()
+        .request("1000000000", "2026-01-25T10:00:00.000000", "Bank Open", "main")
+        .command("1000000000", "2026-01-25T10:00:01.000000", "BANK_OPEN")
+        .response("1000000000", "2026-01-25T10:00:02.000000", "Opened.").text());
+    Path j = tmp.resolve("journals");
+    Files.createDirectories(j);
+    Files.writeString(j.resolve("bank.md"), "# Bank\n## Anti-Patterns\n- **Don't** withdraw before `BANK_OPEN` finishes - it takes 4 s\n");
+    Path sessions = Path.of(getClass().getResource("/sessions/projects").toURI());
+    ExtractJob.Options o = new ExtractJob.Options();
+    o.logsDir = logs.toString();
+    o.journalsDir = j.toString();
+    o.sessionsDir = sessions.toString();
+    o.lakeDir = tmp.resolve("lake").toString();
+    ExtractResult r = new ExtractJob(spark, PipelineConfig.defaults(), o).execute();
+    System.out.print(r.toText());
+    assertEquals(List.of("discord", "journal", "claude_session"), r.sources().stream().map(ExtractResult.SourceSummary::source).toList());
+    assertEquals(1, r.sources().get(0).examplesWritten());
+    assertEquals(1, r.sources().get(1).examplesWritten());
+    ExtractResult.SourceSummary s = r.sources().get(2);
+    assertEquals(4, s.filesRead());
+    Lake lake = new Lake(spark, o.lakeDir);
+    assertEquals(s.examplesWritten(), lake.read(TableNames.EXAMPLES).where("source = 'claude_session'").count());
+    assertEquals(s.quarantined(), lake.read(TableNames.QUARANTINE).where("source = 'claude_session'").count());
+    assertEquals(1 + 1 + s.examplesWritten(), lake.read(TableNames.EXAMPLES).count());
+    assertEquals(List.of(), lake.read(TableNames.EXAMPLES).groupBy("id").count().where("count > 1").collectAsList());
   }
 }

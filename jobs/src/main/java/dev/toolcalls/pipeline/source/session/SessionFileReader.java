@@ -77,7 +77,7 @@ public final class SessionFileReader implements Iterator<ExtractRecord>, Session
     report.bytesRead = lines.bytesRead();
     report.duplicateLines = counts.get(SessionCounts.DUPLICATE_LINES);
     report.unknownFields = counts.get(SessionCounts.UNKNOWN_TYPE_LINES);
-    // FileReport has no member for the finer counts yet (turns without a game call...): see counts().
+    report.details.putAll(counts.toMap());
     ready.addLast(ExtractRecord.report(report));
     try {
       in.close();
