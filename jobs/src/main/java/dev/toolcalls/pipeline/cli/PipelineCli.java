@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },
-    footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad input or options, 3 lost a concurrent commit."})
+    footer = {"", "Exit codes: 0 ok, 1 failed, 2 bad input or options, 3 another run holds the lake or won a concurrent commit."})
 public final class PipelineCli implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
@@ -44,10 +44,14 @@ public final class PipelineCli implements Runnable {
     CommandLine cli = new CommandLine(new PipelineCli());
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable root = ex;
-      while (root.getCause() != null && !(root instanceof BadInputException) && !isConcurrentCommit(root)) root = root.getCause();
+      while (root.getCause() != null && !(root instanceof BadInputException) && !(root instanceof dev.toolcalls.pipeline.lake.LakeLock.BusyException) && !isConcurrentCommit(root)) root = root.getCause();
       if (ex instanceof BadInputException || root instanceof BadInputException) {
         cmd.getErr().println("error: " + (root instanceof BadInputException ? root.getMessage() : ex.getMessage()));
         return EXIT_BAD_INPUT;
+      }
+      if (root instanceof dev.toolcalls.pipeline.lake.LakeLock.BusyException) {
+        cmd.getErr().println("error: " + root.getMessage());
+        return EXIT_CONCURRENT;
       }
       if (isConcurrentCommit(root)) {
         cmd.getErr().println("error: another run committed to the same table first; nothing of this run was committed to it (" + root.getMessage() + ")");

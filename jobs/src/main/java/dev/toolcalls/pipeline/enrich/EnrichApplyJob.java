@@ -60,6 +60,12 @@ public final class EnrichApplyJob {
   public Result execute() {
     Lake lake = new Lake(spark, options.lakeDir);
     lake.require(TableNames.EXAMPLES);
+    try (dev.toolcalls.pipeline.lake.LakeLock lock = dev.toolcalls.pipeline.lake.LakeLock.acquire(lake.root(), "enrich apply")) {
+      return run(lake);
+    }
+  }
+
+  private Result run(Lake lake) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.setJobGroup("enrich-apply-" + System.currentTimeMillis(), "enrich apply " + options.file, false);
     try {

@@ -105,6 +105,12 @@ public final class LegacyImportJob {
   public Result execute() {
     Lake lake = new Lake(spark, options.lakeDir);
     lake.require(TableNames.EXAMPLES);
+    try (dev.toolcalls.pipeline.lake.LakeLock lock = dev.toolcalls.pipeline.lake.LakeLock.acquire(lake.root(), "enrich import-legacy")) {
+      return run(lake);
+    }
+  }
+
+  private Result run(Lake lake) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.setJobGroup("enrich-import-legacy-" + System.currentTimeMillis(), "enrich import-legacy " + options.file, false);
     try {

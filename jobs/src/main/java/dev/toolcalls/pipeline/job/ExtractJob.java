@@ -4,6 +4,7 @@ import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.enrich.Enrichments;
 import dev.toolcalls.pipeline.lake.Lake;
+import dev.toolcalls.pipeline.lake.LakeLock;
 import dev.toolcalls.pipeline.rules.RuleColumns;
 import dev.toolcalls.pipeline.rules.Rules;
 import dev.toolcalls.pipeline.source.ExtractRecord;
@@ -100,6 +101,7 @@ public final class ExtractJob {
     jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
     RuleColumns.register(spark, rules);
     Lake lake = new Lake(spark, options.lakeDir);
+    LakeLock lock = LakeLock.acquire(lake.root(), "extract " + runId);
     String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
     try {
       List<ExtractResult.SourceSummary> summaries = extract(jsc, lake, reads, discordSettings, rules, runId, note, timer);
@@ -112,6 +114,7 @@ public final class ExtractJob {
       return new ExtractResult(runId, lake.root(), rules.version, summaries, timer.seconds(), versions, orphans);
     } finally {
       jsc.clearJobGroup();
+      lock.close();
     }
   }
 
@@ -158,6 +161,7 @@ public final class ExtractJob {
         Set<String> bad = failed.getOrDefault(r.source(), Set.of());
         written.put(r.source(), r.files().stream().map(f -> f.relativePath).filter(f -> !bad.contains(f)).toList());
       }
+      Map<String, List<String>> replaced = replacedNames(written);
 
       Map<String, Long> examplesPerFile = new TreeMap<>();
       Map<String, Map<String, Long>> quarantinePerFile = new TreeMap<>();
@@ -183,8 +187,8 @@ public final class ExtractJob {
           Dataset<Row> quarantine = internalDataFrame(all.filter(x -> x.kind == ExtractRecord.Kind.QUARANTINE).map(x -> x.row), QuarantineSchema.TABLE);
           writeSideBySide(
               timer,
-              "write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, written, note),
-              "write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, written, note));
+              "write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, replaced, note),
+              "write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, replaced, note));
 
           // Counted from the same cached records that were written: no re-read of any table.
           // Both example schemas (EXTRACTED, PARSED) start with id, source, source_file.
@@ -204,6 +208,19 @@ public final class ExtractJob {
     } finally {
       for (JavaRDD<ExtractRecord> rdd : cached) rdd.unpersist(true);
     }
+  }
+
+  /**
+   * The names whose rows a run replaces: the files read, and for daily logs also the other form of
+   * each (plain or .gz), so that compressing a day after it was extracted does not keep its rows
+   * twice under the same ids.
+   */
+  private static Map<String, List<String>> replacedNames(Map<String, List<String>> filesBySource) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    filesBySource.forEach((source, files) -> out.put(source, Sources.DISCORD.equals(source)
+        ? files.stream().flatMap(f -> SourceFiles.bothForms(f).stream()).distinct().toList()
+        : files));
+    return out;
   }
 
   /** The second, small pass: the log lines of turns still open at their file's end, grouped by request id. */
@@ -305,6 +322,7 @@ public final class ExtractJob {
           r.error == null ? "ok" : "failed", r.error, rulesVersion, runId, now));
       filesBySource.computeIfAbsent(r.source, s -> new ArrayList<>()).add(f);
     }
+    filesBySource = replacedNames(filesBySource);
     lake.replaceFileRows(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), IngestLogSchema.PARTITION_COLUMNS, IngestLogSchema.STATS_COLUMNS, filesBySource, note);
   }
 }

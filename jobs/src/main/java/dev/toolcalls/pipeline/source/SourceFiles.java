@@ -54,15 +54,20 @@ public final class SourceFiles {
   }
 
   /**
-   * Fails fast, before any Spark work, when a folder on the local disk is missing (a path with
-   * another scheme, s3a:// say, is checked when it is listed).
+   * Fails fast, before any Spark work, when an input folder is missing. The path is resolved the
+   * way Spark will resolve it (Hadoop's default file system: the local disk here, HDFS on a
+   * cluster whose configuration says so), so a cluster path is not looked for on the driver's disk.
    */
   public static void checkLocalFolder(String dir) {
-    java.net.URI uri = new Path(dir).toUri();
-    if (uri.getScheme() != null && !"file".equals(uri.getScheme())) return;
-    java.nio.file.Path p = java.nio.file.Path.of(uri.getPath());
-    if (!java.nio.file.Files.exists(p)) throw new BadInputException("input folder not found: " + dir);
-    if (!java.nio.file.Files.isDirectory(p)) throw new BadInputException("not a folder: " + dir);
+    try {
+      Path p = new Path(dir);
+      FileSystem fs = p.getFileSystem(new Configuration());
+      if (!"file".equals(fs.getScheme())) return; // remote file systems are checked when listed
+      if (!fs.exists(p)) throw new BadInputException("input folder not found: " + dir);
+      if (!fs.getFileStatus(p).isDirectory()) throw new BadInputException("not a folder: " + dir);
+    } catch (IOException e) {
+      throw new BadInputException("cannot read " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /** Daily files under {@code dir} (recursively) whose name matches {@code namePattern}; group 1 is the day. */
@@ -81,7 +86,24 @@ public final class SourceFiles {
       throw new BadInputException("no input files in " + dir + " (expected names matching " + namePattern + ")");
     }
     if (out.isEmpty()) throw new BadInputException("no input file in " + dir + " for " + selection);
+    java.util.Set<String> seen2 = new java.util.HashSet<>();
+    for (InputFile f : out) {
+      if (!seen2.add(uncompressedName(f.relativePath))) {
+        throw new BadInputException("both " + uncompressedName(f.relativePath) + " and its .gz are in " + dir + ": one day would be read twice; keep one of them");
+      }
+    }
     return out;
+  }
+
+  /** A daily file's name without {@code .gz}: the plain and the compressed file are the same day. */
+  public static String uncompressedName(String relativePath) {
+    return relativePath.endsWith(".gz") ? relativePath.substring(0, relativePath.length() - 3) : relativePath;
+  }
+
+  /** Both names a daily file may have had in an earlier run: compressing a day keeps its rows single. */
+  public static List<String> bothForms(String relativePath) {
+    String plain = uncompressedName(relativePath);
+    return List.of(plain, plain + ".gz");
   }
 
   /**

@@ -13,7 +13,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * keeps them as the bot wrote them.
  */
 final class DiscordEventParser {
-  private final JsonFactory factory = new JsonFactory();
+  /** NaN and Infinity as Python's json.dumps writes them by default (the older parser took them too). */
+  private final JsonFactory factory = JsonFactory.builder().enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   /** Thrown for a line that is not one JSON object. */
   static final class MalformedLineException extends Exception {

@@ -86,7 +86,9 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
     int len = lines.length();
     long lineNumber = lines.lineNumber();
     if (!Utf8.isValid(buf, off, len)) {
-      reject(lineNumber, buf, off, len, QuarantineReasons.INVALID_UTF8, "bytes that are not valid UTF-8", null);
+      // A crash mid-write can cut a multi-byte character: an unterminated last line is truncated.
+      if (lines.terminated()) reject(lineNumber, buf, off, len, QuarantineReasons.INVALID_UTF8, "bytes that are not valid UTF-8", null);
+      else reject(lineNumber, buf, off, len, QuarantineReasons.TRUNCATED_LINE, "the last line ends without a newline, cut inside a character", null);
       return;
     }
     // The line's own copy is what the event's JSON slices point into (no second copy per slice)

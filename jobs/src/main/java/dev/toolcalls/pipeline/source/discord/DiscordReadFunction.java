@@ -12,7 +12,9 @@ import java.util.Iterator;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.util.TaskCompletionListener;
 
 /** The first pass, one task per file: opens it through Hadoop's FileSystem and streams it once. */
 public final class DiscordReadFunction implements FlatMapFunction<InputFile, ExtractRecord> {
@@ -28,16 +30,31 @@ public final class DiscordReadFunction implements FlatMapFunction<InputFile, Ext
   @Override
   public Iterator<ExtractRecord> call(InputFile file) {
     FileReport report = new FileReport(Sources.DISCORD, file);
+    InputStream raw = null;
     InputStream in;
     try {
       Path path = new Path(file.uri);
       FileSystem fs = path.getFileSystem(hadoopConf.get());
-      in = fs.open(path, 1 << 20);
-      if (file.gzipped()) in = new GZIPInputStream(in, 1 << 16);
+      raw = fs.open(path, 1 << 20);
+      in = file.gzipped() ? new GZIPInputStream(raw, 1 << 16) : raw;
     } catch (IOException e) {
+      closeQuietly(raw); // an empty or non-gzip .gz fails in the constructor, after the open
       report.error = e.getClass().getSimpleName() + ": " + e.getMessage();
       return Collections.singletonList(ExtractRecord.report(report)).iterator();
     }
+    // A task that fails or is cancelled before draining the iterator still closes its stream.
+    InputStream opened = in;
+    TaskContext task = TaskContext.get();
+    if (task != null) task.addTaskCompletionListener((TaskCompletionListener) context -> closeQuietly(opened));
     return new DiscordFileReader(in, report, settings);
+  }
+
+  static void closeQuietly(InputStream in) {
+    if (in == null) return;
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // closing after the read: nothing it gave is affected
+    }
   }
 }
