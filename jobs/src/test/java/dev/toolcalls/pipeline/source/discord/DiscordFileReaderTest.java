@@ -223,6 +223,20 @@ class DiscordFileReaderTest {
   }
 
   @Test
+  void aCrashThatCutsACharacterInTwoIsATruncatedLineAndPythonNaNIsRead() throws Exception {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.write(new LogLines()
+        .request("1000000000", "2026-01-20T10:00:00.000000", "Hi", "aux")
+        .tool("1000000000", "2026-01-20T10:00:01.000000", "check_health", "{}", "{\"hp\": NaN}")
+        .response("1000000000", "2026-01-20T10:00:02.000000", "Hello!").text().getBytes(StandardCharsets.UTF_8));
+    byte[] cut = "{\"type\": \"request\", \"message\": \"caf\u00e9".getBytes(StandardCharsets.UTF_8);
+    b.write(cut, 0, cut.length - 1); // the last line stops inside the two bytes of é
+    Output o = read("conversations_2026-01-20.jsonl", b.toByteArray());
+    assertEquals(1, o.examples.size());
+    assertEquals("4:truncated_line", qr(o.quarantine.get(0), QuarantineSchema.LINE_NUMBER) + ":" + qr(o.quarantine.get(0), QuarantineSchema.REASON));
+  }
+
+  @Test
   void argumentsAndResultsAreKeptAsWrittenAndGameStateIsTheLastState() {
     Output o = read("conversations_2026-01-20.jsonl", new LogLines()
         .request("1000000000", "2026-01-20T10:00:00.000000", "Where are you?", "aux")
