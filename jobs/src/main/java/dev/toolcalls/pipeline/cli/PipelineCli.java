@@ -45,6 +45,11 @@ public final class PipelineCli implements Runnable {
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable root = ex;
       while (root.getCause() != null && !(root instanceof BadInputException) && !(root instanceof dev.toolcalls.pipeline.lake.LakeLock.BusyException) && !isConcurrentCommit(root)) root = root.getCause();
+      if (isQueryError(ex)) {
+        // A mistyped SQL statement is the user's input, not a failure of the pipeline.
+        cmd.getErr().println("error: " + firstLine(ex.getMessage()));
+        return EXIT_BAD_INPUT;
+      }
       if (ex instanceof BadInputException || root instanceof BadInputException) {
         cmd.getErr().println("error: " + (root instanceof BadInputException ? root.getMessage() : ex.getMessage()));
         return EXIT_BAD_INPUT;
@@ -62,6 +67,15 @@ public final class PipelineCli implements Runnable {
       return EXIT_FAILED;
     });
     return cli.execute(args);
+  }
+
+  private static boolean isQueryError(Throwable t) {
+    return t instanceof org.apache.spark.sql.AnalysisException || t instanceof org.apache.spark.sql.catalyst.parser.ParseException;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "";
+    return s.lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
   }
 
   private static boolean isConcurrentCommit(Throwable t) {

@@ -14,6 +14,13 @@ public record ExtractResult(
     /** Reviews whose example is gone after this run; null when there are no reviews yet. */
     Long orphanedReviews) {
 
+  /** Immutable: the maps and lists are copies (insertion order kept), so a result cannot change after it is returned. */
+  public ExtractResult {
+    sources = List.copyOf(sources);
+    stageSeconds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stageSeconds));
+    tableVersions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tableVersions));
+  }
+
   /** One source's counts. */
   public record SourceSummary(
       String source,
@@ -29,6 +36,12 @@ public record ExtractResult(
       Map<String, Long> quarantinedByReason,
       /** The source's own finer counts (sessions: real prompts, turns without a game call, ...). */
       Map<String, Long> details) {
+
+    public SourceSummary {
+      failedFiles = List.copyOf(failedFiles);
+      quarantinedByReason = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(quarantinedByReason));
+      details = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
+    }
 
     public long quarantined() {
       return quarantinedByReason.values().stream().mapToLong(Long::longValue).sum();

@@ -132,5 +132,13 @@ class PipelineCliTest extends SparkTestBase {
 
     Run noLake = run("sql", "--lake", tmp.resolve("nolake").toString(), "SELECT 1");
     assertEquals(2, noLake.code());
+
+    Run typo = run("sql", "--lake", lake, "SELEC id FROM examples");
+    assertEquals(2, typo.code());
+    assertEquals("error: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'.(line 1, pos 0)", typo.err().strip());
+
+    Run view = run("sql", "--lake", lake, "--format", "json", "SELECT id, reviewed FROM training_examples");
+    assertEquals(0, view.code(), view.err());
+    assertTrue(view.out().contains("\"reviewed\":false"), view.out());
   }
 }
