@@ -50,6 +50,9 @@ public final class ExtractCommand implements Callable<Integer> {
     String since;
   }
 
+  @Option(names = "--changed", description = "Only files that are new or changed since the last run (size or time differ, or the last read failed), with the neighbouring days of logs; unchanged files are not read at all. Without it every selected file is read again.")
+  boolean changed;
+
   @Option(names = "--summary-json", paramLabel = "FILE", description = "Also write the run summary as JSON to FILE.")
   Path summaryJson;
 
@@ -61,6 +64,7 @@ public final class ExtractCommand implements Callable<Integer> {
     o.logsDir = logs;
     o.journalsDir = journals;
     o.sessionsDir = sessions;
+    o.changedOnly = changed;
     o.lakeDir = lake;
     o.days = selection();
     o.validate();

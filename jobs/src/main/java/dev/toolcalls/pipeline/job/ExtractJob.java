@@ -69,6 +69,11 @@ public final class ExtractJob {
     public String lakeDir;
     /** Which daily log files; journals and sessions are read whole. */
     public SourceFiles.DaySelection days = SourceFiles.DaySelection.all();
+    /**
+     * Only what is new or changed since the last run (and, for logs, the neighbouring days); the
+     * nightly mode. Off: every selected file is read again (a full reprocess).
+     */
+    public boolean changedOnly;
 
     public Options validate() {
       if (lakeDir == null || lakeDir.isBlank()) throw new BadInputException("--lake is required");
@@ -94,17 +99,17 @@ public final class ExtractJob {
     String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-" + UUID.randomUUID().toString().substring(0, 8);
     Rules rules = Rules.from(config);
     DiscordSettings discordSettings = DiscordSettings.from(config, rules.tools);
-    List<SourceRead> reads = plan(rules, discordSettings);
     StageTimer timer = new StageTimer(spark.sparkContext());
-
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
-    RuleColumns.register(spark, rules);
     Lake lake = new Lake(spark, options.lakeDir);
+    // Held from planning on: what counts as changed is read from ingest_log, which a second run would rewrite.
     LakeLock lock = LakeLock.acquire(lake.root(), "extract " + runId);
-    String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
     try {
-      List<ExtractResult.SourceSummary> summaries = extract(jsc, lake, reads, discordSettings, rules, runId, note, timer);
+      List<SourceRead> reads = timer.time("plan", () -> plan(lake, rules, discordSettings));
+      jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
+      RuleColumns.register(spark, rules);
+      String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
+      List<ExtractResult.SourceSummary> summaries = reads.isEmpty() ? List.of() : extract(jsc, lake, reads, discordSettings, rules, runId, note, timer);
       Map<String, Long> versions = timer.time("versions", () -> {
         Map<String, Long> v = new LinkedHashMap<>();
         for (String t : lake.existingTables()) v.put(t, lake.version(t));
@@ -119,26 +124,29 @@ public final class ExtractJob {
   }
 
   /** The first pass of each source given, its files listed (on the driver: a list of files, never of rows). */
-  private List<SourceRead> plan(Rules rules, DiscordSettings discordSettings) {
+  private List<SourceRead> plan(Lake lake, Rules rules, DiscordSettings discordSettings) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     HadoopConf hadoopConf = new HadoopConf(hadoop);
     List<SourceRead> reads = new ArrayList<>();
     if (options.logsDir != null) {
       List<InputFile> files = SourceFiles.daily(hadoop, options.logsDir, discordSettings.filePattern, options.days);
-      reads.add(new SourceRead(Sources.DISCORD, options.logsDir, files, new DiscordReadFunction(discordSettings, hadoopConf), ExamplesSchema.EXTRACTED));
+      if (options.changedOnly) files = ChangedFiles.selectWithNeighbours(files, ChangedFiles.lastSeen(lake, Sources.DISCORD));
+      if (!files.isEmpty()) reads.add(new SourceRead(Sources.DISCORD, options.logsDir, files, new DiscordReadFunction(discordSettings, hadoopConf), ExamplesSchema.EXTRACTED));
     }
     if (options.journalsDir != null) {
       List<InputFile> files = SourceFiles.matching(hadoop, options.journalsDir, JournalFiles::isJournal, "*.md journals");
+      if (options.changedOnly) files = ChangedFiles.select(files, ChangedFiles.lastSeen(lake, Sources.JOURNAL));
       String commandTool = rules.tools.commandTools().get(0);
       JournalParser.Settings settings = new JournalParser.Settings(commandTool, rules.tools.commandArgument());
-      reads.add(new SourceRead(Sources.JOURNAL, options.journalsDir, files, new JournalReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
+      if (!files.isEmpty()) reads.add(new SourceRead(Sources.JOURNAL, options.journalsDir, files, new JournalReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
     }
     if (options.sessionsDir != null) {
       List<InputFile> files = SourceFiles.matching(hadoop, options.sessionsDir, SessionFiles::isSession, "Claude Code transcripts (*.jsonl)");
+      if (options.changedOnly) files = ChangedFiles.select(files, ChangedFiles.lastSeen(lake, Sources.CLAUDE_SESSION));
       SessionSettings settings = SessionSettings.from(config, rules.tools);
-      reads.add(new SourceRead(Sources.CLAUDE_SESSION, options.sessionsDir, files, new SessionReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
+      if (!files.isEmpty()) reads.add(new SourceRead(Sources.CLAUDE_SESSION, options.sessionsDir, files, new SessionReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
     }
-    if (reads.isEmpty()) throw new BadInputException("nothing to extract: give --logs DIR, --journals DIR and/or --sessions DIR");
+    if (reads.isEmpty() && !options.changedOnly) throw new BadInputException("nothing to extract: give --logs DIR, --journals DIR and/or --sessions DIR");
     return reads;
   }
 

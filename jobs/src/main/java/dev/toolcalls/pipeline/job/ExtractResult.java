@@ -64,6 +64,7 @@ public record ExtractResult(
   public String toText() {
     StringBuilder sb = new StringBuilder();
     sb.append("extract run ").append(runId).append(" into ").append(lake).append(" (rules ").append(rulesVersion).append(")\n");
+    if (sources.isEmpty()) sb.append("  nothing new or changed since the last run: no input file read\n");
     for (SourceSummary s : sources) {
       sb.append(String.format("  %s from %s%n", s.source(), s.input()));
       sb.append(String.format("    read:        %d files, %d lines, %.1f MB%n", s.filesRead(), s.lines(), s.bytesRead() / 1e6));
