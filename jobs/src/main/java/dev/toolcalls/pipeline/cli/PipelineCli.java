@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       EnrichCommand.class,
       ExportCommand.class,
+      DiffCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       BenchCommand.class,

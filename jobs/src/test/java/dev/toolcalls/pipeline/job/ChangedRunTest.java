@@ -60,6 +60,10 @@ class ChangedRunTest extends SparkTestBase {
     assertEquals(0, nightly.sources().get(0).quarantined());
 
     Lake l = new Lake(spark, lake.toString());
+    DiffJob.Result diff = new DiffJob(spark, lake.toString(), TableNames.EXAMPLES, 0, null, 10).execute();
+    assertEquals(List.of(2L, 0L, 0L), List.of(diff.added(), diff.removed(), diff.changed()), diff.toText());
+    DiffJob.Result quarantine = new DiffJob(spark, lake.toString(), TableNames.QUARANTINE, 0, null, 10).execute();
+    assertEquals(List.of(0L, 1L, 0L), List.of(quarantine.added(), quarantine.removed(), quarantine.changed()), quarantine.toText());
     List<String> incremental = rows(l);
     assertEquals(6, incremental.size());
     assertEquals(0, l.read(TableNames.QUARANTINE).count(), "day 4's incomplete turn was replaced by the assembled one");
