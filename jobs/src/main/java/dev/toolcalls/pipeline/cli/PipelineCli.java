@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       EnrichCommand.class,
       ExportCommand.class,
       DiffCommand.class,
+      RunCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       BenchCommand.class,

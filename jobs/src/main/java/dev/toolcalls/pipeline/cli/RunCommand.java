@@ -1,0 +1,119 @@
+package dev.toolcalls.pipeline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolcalls.pipeline.config.PipelineConfig;
+import dev.toolcalls.pipeline.export.ExportJob;
+import dev.toolcalls.pipeline.job.DiffJob;
+import dev.toolcalls.pipeline.job.ExtractJob;
+import dev.toolcalls.pipeline.job.ExtractResult;
+import dev.toolcalls.pipeline.lake.Lake;
+import dev.toolcalls.pipeline.spark.SparkSessions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run}: the nightly job in one command. Extracts what is new or changed (everything with
+ * {@code --full}), then exports the datasets when a table they read has a new version, and prints
+ * one summary: files read, rows added / changed / removed per table, quarantined lines, stages.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {
+      "The nightly job: extract what is new or changed (with the neighbouring log days), export when a table changed, one summary.",
+      "--full reprocesses all history (after a parser or rule change) with the same ids; the summary says what changed, `diff` lists it."
+    })
+public final class RunCommand implements Callable<Integer> {
+  @Option(names = "--logs", paramLabel = "DIR", description = "Folder of daily bot log files.")
+  String logs;
+
+  @Option(names = "--journals", paramLabel = "DIR", description = "Folder of markdown lesson journals.")
+  String journals;
+
+  @Option(names = "--sessions", paramLabel = "DIR", description = "Folder of Claude Code session transcripts.")
+  String sessions;
+
+  @Option(names = "--lake", paramLabel = "DIR", required = true, description = "Lake folder.")
+  String lake;
+
+  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Datasets folder (see export).")
+  String out;
+
+  @Option(names = "--full", description = "Reprocess every file, not only what changed.")
+  boolean full;
+
+  @Mixin ConfigOptions configOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    ExtractJob.Options o = new ExtractJob.Options();
+    o.logsDir = logs;
+    o.journalsDir = journals;
+    o.sessionsDir = sessions;
+    o.lakeDir = lake;
+    o.changedOnly = !full;
+    o.validate();
+    ExportJob.Options e = new ExportJob.Options();
+    e.lakeDir = lake;
+    e.outDir = out;
+    e.validate();
+    PipelineConfig config = configOptions.load();
+    SparkSession spark = SparkSessions.getOrCreate(config, "pipeline run");
+    double startup = Summaries.secondsSinceJvmStart();
+    Lake l = new Lake(spark, lake);
+    Map<String, Long> before = versions(l);
+    ExtractResult extract = new ExtractJob(spark, config, o).execute();
+    System.out.print(extract.toText());
+    Map<String, Long> after = versions(l);
+    System.out.println("  rows per table (against the previous version):");
+    for (Map.Entry<String, Long> t : after.entrySet()) {
+      Long was = before.get(t.getKey());
+      if (was != null && was.equals(t.getValue())) {
+        System.out.printf("    %-12s unchanged (version %d)%n", t.getKey(), t.getValue());
+      } else if (was == null) {
+        System.out.printf("    %-12s created: %d rows (version %d)%n", t.getKey(), l.read(t.getKey()).count(), t.getValue());
+      } else {
+        DiffJob.Result d = new DiffJob(spark, lake, t.getKey(), was, t.getValue(), 0).execute();
+        System.out.printf("    %-12s %d added, %d changed, %d removed (version %d -> %d; `diff` lists them)%n", t.getKey(), d.added(), d.changed(), d.removed(), was, t.getValue());
+      }
+    }
+    if (exportIsCurrent(Path.of(out), after)) {
+      System.out.println("export: up to date with these table versions, not rewritten");
+    } else {
+      System.out.print(new ExportJob(spark, config, e).execute().toText());
+    }
+    System.out.printf("  start-up (JVM start to Spark session ready): %.2f s%n", startup);
+    if (extract.hasFailedFiles()) {
+      System.err.println("error: some files could not be read; every other file was processed (see FAILED above)");
+      return PipelineCli.EXIT_FAILED;
+    }
+    return PipelineCli.EXIT_OK;
+  }
+
+  private static Map<String, Long> versions(Lake l) {
+    Map<String, Long> v = new LinkedHashMap<>();
+    for (String t : l.existingTables()) v.put(t, l.version(t));
+    return v;
+  }
+
+  /** Whether the datasets under {@code out} were exported from exactly these table versions (default options). */
+  private static boolean exportIsCurrent(Path out, Map<String, Long> versions) {
+    Path manifest = out.resolve("manifest.json");
+    if (!Files.isRegularFile(manifest)) return false;
+    try {
+      JsonNode m = new ObjectMapper().readTree(manifest.toFile());
+      Map<String, Long> read = new LinkedHashMap<>();
+      m.path("table_versions").fields().forEachRemaining(f -> read.put(f.getKey(), f.getValue().asLong()));
+      return read.equals(versions) && m.path("options").path("types").isEmpty() && m.path("options").path("sources").isEmpty()
+          && !m.path("options").path("include_negatives").asBoolean() && !m.path("options").path("with_reasoning").asBoolean();
+    } catch (java.io.IOException ex) {
+      return false; // unreadable manifest: export again
+    }
+  }
+}
