@@ -24,17 +24,7 @@ import picocli.CommandLine.Option;
       "Re-running replaces exactly the rows of the files read; example ids stay the same."
     })
 public final class ExtractCommand implements Callable<Integer> {
-  @Option(names = "--logs", paramLabel = "DIR", description = "Folder of daily bot log files (searched recursively; other files are ignored).")
-  String logs;
-
-  @Option(names = "--journals", paramLabel = "DIR", description = "Folder of markdown lesson journals (*.md, recursively; README and TEMPLATE files are skipped).")
-  String journals;
-
-  @Option(names = "--sessions", paramLabel = "DIR", description = "Folder of Claude Code session transcripts (*.jsonl, recursively, e.g. ~/.claude/projects).")
-  String sessions;
-
-  @Option(names = "--lake", paramLabel = "DIR", required = true, description = "Lake folder holding the Delta tables (created if absent).")
-  String lake;
+  @Mixin InputOptions inputs;
 
   @ArgGroup(exclusive = true)
   Days days = new Days();
@@ -61,11 +51,8 @@ public final class ExtractCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ExtractJob.Options o = new ExtractJob.Options();
-    o.logsDir = logs;
-    o.journalsDir = journals;
-    o.sessionsDir = sessions;
+    inputs.applyTo(o);
     o.changedOnly = changed;
-    o.lakeDir = lake;
     o.days = selection();
     o.validate();
     PipelineConfig config = configOptions.load();

@@ -30,17 +30,7 @@ import picocli.CommandLine.Option;
       "--full reprocesses all history (after a parser or rule change) with the same ids; the summary says what changed, `diff` lists it."
     })
 public final class RunCommand implements Callable<Integer> {
-  @Option(names = "--logs", paramLabel = "DIR", description = "Folder of daily bot log files.")
-  String logs;
-
-  @Option(names = "--journals", paramLabel = "DIR", description = "Folder of markdown lesson journals.")
-  String journals;
-
-  @Option(names = "--sessions", paramLabel = "DIR", description = "Folder of Claude Code session transcripts.")
-  String sessions;
-
-  @Option(names = "--lake", paramLabel = "DIR", required = true, description = "Lake folder.")
-  String lake;
+  @Mixin InputOptions inputs;
 
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Datasets folder (see export).")
   String out;
@@ -53,20 +43,17 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ExtractJob.Options o = new ExtractJob.Options();
-    o.logsDir = logs;
-    o.journalsDir = journals;
-    o.sessionsDir = sessions;
-    o.lakeDir = lake;
+    inputs.applyTo(o);
     o.changedOnly = !full;
     o.validate();
     ExportJob.Options e = new ExportJob.Options();
-    e.lakeDir = lake;
+    e.lakeDir = inputs.lake;
     e.outDir = out;
     e.validate();
     PipelineConfig config = configOptions.load();
     SparkSession spark = SparkSessions.getOrCreate(config, "pipeline run");
     double startup = Summaries.secondsSinceJvmStart();
-    Lake l = new Lake(spark, lake);
+    Lake l = new Lake(spark, inputs.lake);
     Map<String, Long> before = versions(l);
     ExtractResult extract = new ExtractJob(spark, config, o).execute();
     System.out.print(extract.toText());
@@ -79,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
       } else if (was == null) {
         System.out.printf("    %-12s created: %d rows (version %d)%n", t.getKey(), l.read(t.getKey()).count(), t.getValue());
       } else {
-        DiffJob.Result d = new DiffJob(spark, lake, t.getKey(), was, t.getValue(), 0).execute();
+        DiffJob.Result d = new DiffJob(spark, inputs.lake, t.getKey(), was, t.getValue(), 0).execute();
         System.out.printf("    %-12s %d added, %d changed, %d removed (version %d -> %d; `diff` lists them)%n", t.getKey(), d.added(), d.changed(), d.removed(), was, t.getValue());
       }
     }
