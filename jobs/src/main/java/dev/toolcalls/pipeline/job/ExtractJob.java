@@ -242,6 +242,9 @@ public final class ExtractJob {
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
+  /** ingest_log status of a file still being written: not "ok", so the next run reads it again. */
+  static final String SETTLING = "settling";
+
   private static final String KEY_SEPARATOR = "\u0000";
 
   private static String key(Object source, Object file) {
@@ -327,7 +330,8 @@ public final class ExtractJob {
       rows.add(RowFactory.create(
           r.source, f, r.file.sizeBytes, new Timestamp(r.file.modifiedMillis), r.lines,
           r.error == null ? examples.getOrDefault(k, 0L) : 0L, r.error == null ? q : 0L,
-          r.error == null ? "ok" : "failed", r.error, rulesVersion, runId, now));
+          r.error != null ? "failed" : r.settling ? SETTLING : "ok", r.error != null ? r.error : r.settling ? "still being written: read again next run" : null,
+          rulesVersion, runId, now));
       filesBySource.computeIfAbsent(r.source, s -> new ArrayList<>()).add(f);
     }
     filesBySource = replacedNames(filesBySource);

@@ -22,6 +22,7 @@ public final class StatusJob {
   public static final String PENDING = "pending";
   public static final String CHANGED = "changed since extracted";
   public static final String FAILED = "failed";
+  public static final String SETTLING = "being written (read again next run)";
 
   /** One day's state. Counts are null when the file was never extracted. */
   public record DayStatus(String day, String file, long sizeBytes, String state, Long examples, Long quarantined, String processedAt) {}
@@ -57,6 +58,8 @@ public final class StatusJob {
       String state;
       if (r == null) {
         state = PENDING;
+      } else if (ExtractJob.SETTLING.equals(r.getAs(IngestLogSchema.STATUS))) {
+        state = SETTLING;
       } else if (!"ok".equals(r.getAs(IngestLogSchema.STATUS))) {
         state = FAILED;
       } else if ((long) r.getAs(IngestLogSchema.SIZE_BYTES) != f.sizeBytes

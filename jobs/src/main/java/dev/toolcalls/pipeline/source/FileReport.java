@@ -21,6 +21,8 @@ public final class FileReport implements Serializable {
   public final Map<String, Long> quarantined = new TreeMap<>();
   /** A source's own finer counts for the run summary (sessions: turns without a game call, ...). */
   public final Map<String, Long> details = new TreeMap<>();
+  /** The file was still being written (modified within the settle time): read it again next run. */
+  public boolean settling;
   /** Why the file could not be read to its end, or null. */
   public String error;
 

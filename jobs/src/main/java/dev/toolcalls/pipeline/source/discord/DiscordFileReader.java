@@ -85,6 +85,12 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
     int off = lines.start();
     int len = lines.length();
     long lineNumber = lines.lineNumber();
+    if (!lines.terminated() && settings.isSettling(report.file.modifiedMillis) && !completeJson(buf, off, len)) {
+      // The bot is still writing this line: leave it for the next run, which reads the file whole.
+      report.settling = true;
+      report.details.merge("unfinished_last_line_left_for_next_run", 1L, Long::sum);
+      return;
+    }
     if (!Utf8.isValid(buf, off, len)) {
       // A crash mid-write can cut a multi-byte character: an unterminated last line is truncated.
       if (lines.terminated()) reject(lineNumber, buf, off, len, QuarantineReasons.INVALID_UTF8, "bytes that are not valid UTF-8", null);
@@ -111,6 +117,17 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
     if (e.timeMicros != Timestamps.MISSING) lastMicros = e.timeMicros;
     RawLine raw = new RawLine(sourceFile, lineNumber, line, e.timeMicros != Timestamps.MISSING ? e.timeMicros : lastMicros);
     assembler.accept(e, raw);
+  }
+
+  /** Whether an unterminated last line is nonetheless a whole event (the newline just not written yet). */
+  private boolean completeJson(byte[] buf, int off, int len) {
+    if (!Utf8.isValid(buf, off, len)) return false;
+    try {
+      parser.parse(Arrays.copyOfRange(buf, off, off + len), 0, len);
+      return true;
+    } catch (DiscordEventParser.MalformedLineException e) {
+      return false;
+    }
   }
 
   /** Why a parsed event cannot join a turn, or null. Shared with the cross-file pass. */

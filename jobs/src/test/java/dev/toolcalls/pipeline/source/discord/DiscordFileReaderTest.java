@@ -2,6 +2,7 @@ package dev.toolcalls.pipeline.source.discord;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -220,6 +221,24 @@ class DiscordFileReaderTest {
     assertEquals(2, o.report.blankLines);
     assertEquals(11, o.report.lines);
     assertEquals(Map.of("invalid_json", 2L, "invalid_utf8", 1L, "missing_type", 1L, "missing_request_id", 1L, "unknown_type", 1L, "truncated_line", 1L), o.report.quarantined);
+  }
+
+  @Test
+  void anUnfinishedLastLineOfAFileStillBeingWrittenIsLeftForTheNextRun() {
+    byte[] bytes = (new LogLines()
+        .request("1000000000", "2026-01-20T10:00:00.000000", "Hi", "aux")
+        .response("1000000000", "2026-01-20T10:00:01.000000", "Hello!").text()
+        + "{\"type\": \"request\", \"request_id\": \"11").getBytes(StandardCharsets.UTF_8);
+    long now = System.currentTimeMillis();
+    FileReport report = new FileReport("discord", new InputFile("file:/x/c.jsonl", "c.jsonl", bytes.length, now, "2026-01-20"));
+    List<String> kinds = new ArrayList<>();
+    new DiscordFileReader(new java.io.ByteArrayInputStream(bytes), report, SETTINGS).forEachRemaining(r -> kinds.add(r.kind.name()));
+    assertEquals(List.of("EXAMPLE", "REPORT"), kinds, "no quarantine row for the line being written");
+    assertTrue(report.settling);
+    assertEquals(Map.of("unfinished_last_line_left_for_next_run", 1L), report.details);
+    // the same bytes once the file has settled: a crash, quarantined
+    Output settled = read("c.jsonl", bytes);
+    assertEquals("3:truncated_line", qr(settled.quarantine.get(0), QuarantineSchema.LINE_NUMBER) + ":" + qr(settled.quarantine.get(0), QuarantineSchema.REASON));
   }
 
   @Test
