@@ -23,6 +23,8 @@ public final class IngestLogSchema {
   public static final String RULES_VERSION = "rules_version";
   public static final String RUN_ID = "run_id";
   public static final String PROCESSED_AT = "processed_at";
+  /** XXH64 of the file's bytes as stored; null for a file that could not be read to its end. Added after the first release: last. */
+  public static final String CONTENT_HASH = "content_hash";
 
   public static final List<String> PARTITION_COLUMNS = List.of(SOURCE);
 
@@ -43,7 +45,8 @@ public final class IngestLogSchema {
               createStructField(DETAIL, StringType, true),
               createStructField(RULES_VERSION, StringType, false),
               createStructField(RUN_ID, StringType, false),
-              createStructField(PROCESSED_AT, TimestampType, false)));
+              createStructField(PROCESSED_AT, TimestampType, false),
+              createStructField(CONTENT_HASH, StringType, true)));
 
   private IngestLogSchema() {}
 }

@@ -276,6 +276,23 @@ public final class ExportJob {
       if (fs.exists(target)) throw new IllegalStateException("two part files in " + p.getParent() + ": the records of a folder must be in one partition");
       if (!fs.rename(p, target)) throw new IOException("cannot rename " + p + " to " + target);
     }
+    deleteChecksums(fs, dir);
+  }
+
+  /**
+   * Hadoop's local file system writes a hidden {@code .<name>.crc} beside every file and renames it
+   * along: not part of a dataset that people copy or upload, so it goes.
+   */
+  private static void deleteChecksums(FileSystem fs, Path dir) throws IOException {
+    if (!(fs instanceof org.apache.hadoop.fs.ChecksumFileSystem checksummed)) return;
+    FileSystem raw = checksummed.getRawFileSystem(); // the checksummed view hides the .crc files
+    RemoteIterator<LocatedFileStatus> it = raw.listFiles(dir, true);
+    List<Path> checksums = new ArrayList<>();
+    while (it.hasNext()) {
+      Path p = it.next().getPath();
+      if (p.getName().startsWith(".") && p.getName().endsWith(".crc")) checksums.add(p);
+    }
+    for (Path p : checksums) raw.delete(p, false);
   }
 
   private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, long selected, long duplicates, Map<String, Object> counts) throws IOException {
@@ -318,6 +335,7 @@ public final class ExportJob {
     Path manifest = new Path(out, "manifest.json");
     if (fs.exists(manifest)) fs.delete(manifest, false);
     if (!fs.rename(new Path(staging, "manifest.json"), manifest)) throw new IOException("cannot move the manifest to " + manifest);
+    if (fs instanceof org.apache.hadoop.fs.ChecksumFileSystem checksummed) checksummed.getRawFileSystem().delete(checksummed.getChecksumFile(manifest), false);
   }
 
   private static void deleteQuietly(FileSystem fs, Path p) {

@@ -1,6 +1,7 @@
 package dev.toolcalls.pipeline.job;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.source.InputFile;
@@ -11,7 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import dev.toolcalls.pipeline.source.ContentHash;
+import dev.toolcalls.pipeline.spark.HadoopConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import scala.Tuple2;
 
 /**
  * What a nightly run reads: the files that are new, grew or changed since {@code ingest_log} last
@@ -23,32 +29,81 @@ import org.apache.spark.sql.Row;
 final class ChangedFiles {
   private ChangedFiles() {}
 
-  /** ingest_log's view of one source: relative path to (size, modified millis, status). */
-  static Map<String, long[]> lastSeen(Lake lake, String source) {
-    Map<String, long[]> out = new HashMap<>();
+  /** ingest_log's row of one file, as the last run that read it left it. */
+  record Seen(long sizeBytes, long modifiedMillis, boolean ok, String contentHash, Row row) {}
+
+  /** ingest_log's view of one source, by relative path. */
+  static Map<String, Seen> lastSeen(Lake lake, String source) {
+    Map<String, Seen> out = new HashMap<>();
     if (!lake.exists(TableNames.INGEST_LOG)) return out;
+    Dataset<Row> log = lake.read(TableNames.INGEST_LOG);
+    // Lakes made before the column existed have no hash: those files are judged by size and time.
+    if (!java.util.Arrays.asList(log.columns()).contains(IngestLogSchema.CONTENT_HASH)) log = log.withColumn(IngestLogSchema.CONTENT_HASH, lit(null).cast("string"));
     // One row per input file (the folder's size, not the data's): small enough for the driver.
-    for (Row r : lake.read(TableNames.INGEST_LOG).where(col(IngestLogSchema.SOURCE).equalTo(source))
-        .select(IngestLogSchema.SOURCE_FILE, IngestLogSchema.SIZE_BYTES, IngestLogSchema.MODIFIED_TIME, IngestLogSchema.STATUS).collectAsList()) {
-      out.put(r.getString(0), new long[] {r.getLong(1), r.getTimestamp(2).getTime(), "ok".equals(r.getString(3)) ? 1 : 0});
+    for (Row r : log.where(col(IngestLogSchema.SOURCE).equalTo(source)).selectExpr(IngestLogSchema.TABLE.fieldNames()).collectAsList()) {
+      out.put(r.getAs(IngestLogSchema.SOURCE_FILE), new Seen(r.<Long>getAs(IngestLogSchema.SIZE_BYTES), r.<java.sql.Timestamp>getAs(IngestLogSchema.MODIFIED_TIME).getTime(),
+          "ok".equals(r.getAs(IngestLogSchema.STATUS)), r.getAs(IngestLogSchema.CONTENT_HASH), r));
     }
     return out;
   }
 
-  static boolean changed(InputFile f, Map<String, long[]> seen) {
-    long[] s = seen.get(f.relativePath);
-    return s == null || s[0] != f.sizeBytes || s[1] != f.modifiedMillis || s[2] != 1;
+  static boolean changed(InputFile f, Map<String, Seen> seen) {
+    Seen s = seen.get(f.relativePath);
+    return s == null || s.sizeBytes() != f.sizeBytes || s.modifiedMillis() != f.modifiedMillis || !s.ok();
+  }
+
+  /**
+   * Files whose time moved while their size did not (a copy, a restore, a {@code touch}): worth a
+   * hash before a re-extraction, since most such files did not change at all.
+   */
+  static List<InputFile> timeMovedOnly(List<InputFile> files, Map<String, Seen> seen) {
+    List<InputFile> out = new ArrayList<>();
+    for (InputFile f : files) {
+      Seen s = seen.get(f.relativePath);
+      if (s != null && s.ok() && s.contentHash() != null && s.sizeBytes() == f.sizeBytes && s.modifiedMillis() != f.modifiedMillis) out.add(f);
+    }
+    return out;
+  }
+
+  /**
+   * Hashes the given files (in Spark tasks: the files may be on a cluster's storage) and returns,
+   * for those whose hash is the one ingest_log holds, their ingest_log row with the new time; they
+   * are then taken as seen in {@code seen}, so they are not read.
+   */
+  static List<Row> sameContent(JavaSparkContext jsc, HadoopConf hadoop, List<InputFile> candidates, Map<String, Seen> seen) {
+    if (candidates.isEmpty()) return List.of();
+    List<Tuple2<String, String>> hashes = jsc.parallelize(candidates, candidates.size())
+        .map(f -> {
+          org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(f.uri);
+          return new Tuple2<>(f.relativePath, ContentHash.of(p.getFileSystem(hadoop.get()), p));
+        })
+        .collect();
+    Map<String, InputFile> byPath = new HashMap<>();
+    for (InputFile f : candidates) byPath.put(f.relativePath, f);
+    List<Row> refreshed = new ArrayList<>();
+    for (Tuple2<String, String> h : hashes) {
+      Seen s = seen.get(h._1());
+      if (!h._2().equals(s.contentHash())) continue;
+      InputFile f = byPath.get(h._1());
+      Object[] values = new Object[s.row().size()];
+      for (int i = 0; i < values.length; i++) values[i] = s.row().get(i);
+      values[IngestLogSchema.TABLE.fieldIndex(IngestLogSchema.MODIFIED_TIME)] = new java.sql.Timestamp(f.modifiedMillis);
+      values[IngestLogSchema.TABLE.fieldIndex(IngestLogSchema.DETAIL)] = "time moved, content unchanged (same hash): not read again";
+      refreshed.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(values, IngestLogSchema.TABLE));
+      seen.put(h._1(), new Seen(s.sizeBytes(), f.modifiedMillis, true, s.contentHash(), s.row()));
+    }
+    return refreshed;
   }
 
   /** The changed files, in the listing's order. */
-  static List<InputFile> select(List<InputFile> files, Map<String, long[]> seen) {
+  static List<InputFile> select(List<InputFile> files, Map<String, Seen> seen) {
     List<InputFile> out = new ArrayList<>();
     for (InputFile f : files) if (changed(f, seen)) out.add(f);
     return out;
   }
 
   /** Daily files: the changed ones and the day before and after each (files sorted by day). */
-  static List<InputFile> selectWithNeighbours(List<InputFile> files, Map<String, long[]> seen) {
+  static List<InputFile> selectWithNeighbours(List<InputFile> files, Map<String, Seen> seen) {
     List<InputFile> byDay = new ArrayList<>(files);
     byDay.sort(java.util.Comparator.comparing((InputFile f) -> f.day == null ? "" : f.day).thenComparing(f -> f.relativePath));
     TreeSet<Integer> take = new TreeSet<>();
@@ -60,5 +115,15 @@ final class ChangedFiles {
     for (int i : take) out.add(byDay.get(i));
     out.sort(java.util.Comparator.comparing(f -> f.relativePath));
     return out;
+  }
+
+  /**
+   * The files ingest_log has seen that are no longer in the input (in neither form, for daily
+   * logs): their rows are kept, history is not lost, but the summary and {@code status} say so.
+   */
+  static List<String> gone(List<InputFile> listed, Map<String, Seen> seen, boolean daily) {
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (InputFile f : listed) present.addAll(daily ? dev.toolcalls.pipeline.source.SourceFiles.bothForms(f.relativePath) : List.of(f.relativePath));
+    return seen.keySet().stream().filter(p -> !present.contains(p)).sorted().toList();
   }
 }

@@ -105,44 +105,68 @@ public final class ExtractJob {
     // Held from planning on: what counts as changed is read from ingest_log, which a second run would rewrite.
     LakeLock lock = LakeLock.acquire(lake.root(), "extract " + runId);
     try {
-      List<SourceRead> reads = timer.time("plan", () -> plan(lake, rules, discordSettings));
+      Map<String, List<String>> gone = new TreeMap<>();
+      List<Row> sameContent = new ArrayList<>();
+      jsc.setJobGroup(runId, "extract: planning", false);
+      List<SourceRead> reads = timer.time("plan", () -> plan(jsc, lake, rules, discordSettings, gone, sameContent));
       jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
       RuleColumns.register(spark, rules);
       String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
-      List<ExtractResult.SourceSummary> summaries = reads.isEmpty() ? List.of() : extract(jsc, lake, reads, discordSettings, rules, runId, note, timer);
+      List<ExtractResult.SourceSummary> summaries = reads.isEmpty() ? List.of() : extract(jsc, lake, reads, discordSettings, rules, runId, note, timer, sameContent);
+      if (reads.isEmpty() && !sameContent.isEmpty()) timer.time("ingest_log", () -> recordIngest(lake, List.of(), Map.of(), Map.of(), sameContent, rules.version, runId, note));
       Map<String, Long> versions = timer.time("versions", () -> {
         Map<String, Long> v = new LinkedHashMap<>();
         for (String t : lake.existingTables()) v.put(t, lake.version(t));
         return v;
       });
       Long orphans = lake.exists(TableNames.ENRICHMENTS) ? timer.time("orphans", () -> Enrichments.orphans(lake).count()) : null;
-      return new ExtractResult(runId, lake.root(), rules.version, summaries, timer.seconds(), versions, orphans);
+      return new ExtractResult(runId, lake.root(), rules.version, summaries, timer.seconds(), versions, orphans, gone);
     } finally {
       jsc.clearJobGroup();
       lock.close();
     }
   }
 
-  /** The first pass of each source given, its files listed (on the driver: a list of files, never of rows). */
-  private List<SourceRead> plan(Lake lake, Rules rules, DiscordSettings discordSettings) {
+  /**
+   * The first pass of each source given, its files listed (on the driver: a list of files, never of
+   * rows). Files ingest_log knows that are gone from a whole-folder listing are put in {@code gone};
+   * in a nightly run, files whose time moved but whose content hash did not are not read, and their
+   * refreshed ingest_log rows are put in {@code sameContent}.
+   */
+  private List<SourceRead> plan(JavaSparkContext jsc, Lake lake, Rules rules, DiscordSettings discordSettings, Map<String, List<String>> gone, List<Row> sameContent) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     HadoopConf hadoopConf = new HadoopConf(hadoop);
     List<SourceRead> reads = new ArrayList<>();
     if (options.logsDir != null) {
       List<InputFile> files = SourceFiles.daily(hadoop, options.logsDir, discordSettings.filePattern, options.days);
-      if (options.changedOnly) files = ChangedFiles.selectWithNeighbours(files, ChangedFiles.lastSeen(lake, Sources.DISCORD));
+      Map<String, ChangedFiles.Seen> seen = ChangedFiles.lastSeen(lake, Sources.DISCORD);
+      if (options.days.isAll()) putIfAny(gone, Sources.DISCORD, ChangedFiles.gone(files, seen, true));
+      if (options.changedOnly) {
+        sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(files, seen), seen));
+        files = ChangedFiles.selectWithNeighbours(files, seen);
+      }
       if (!files.isEmpty()) reads.add(new SourceRead(Sources.DISCORD, options.logsDir, files, new DiscordReadFunction(discordSettings, hadoopConf), ExamplesSchema.EXTRACTED));
     }
     if (options.journalsDir != null) {
       List<InputFile> files = SourceFiles.matching(hadoop, options.journalsDir, JournalFiles::isJournal, "*.md journals");
-      if (options.changedOnly) files = ChangedFiles.select(files, ChangedFiles.lastSeen(lake, Sources.JOURNAL));
+      Map<String, ChangedFiles.Seen> seen = ChangedFiles.lastSeen(lake, Sources.JOURNAL);
+      putIfAny(gone, Sources.JOURNAL, ChangedFiles.gone(files, seen, false));
+      if (options.changedOnly) {
+        sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(files, seen), seen));
+        files = ChangedFiles.select(files, seen);
+      }
       String commandTool = rules.tools.commandTools().get(0);
       JournalParser.Settings settings = new JournalParser.Settings(commandTool, rules.tools.commandArgument());
       if (!files.isEmpty()) reads.add(new SourceRead(Sources.JOURNAL, options.journalsDir, files, new JournalReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
     }
     if (options.sessionsDir != null) {
       List<InputFile> files = SourceFiles.matching(hadoop, options.sessionsDir, SessionFiles::isSession, "Claude Code transcripts (*.jsonl)");
-      if (options.changedOnly) files = ChangedFiles.select(files, ChangedFiles.lastSeen(lake, Sources.CLAUDE_SESSION));
+      Map<String, ChangedFiles.Seen> seen = ChangedFiles.lastSeen(lake, Sources.CLAUDE_SESSION);
+      putIfAny(gone, Sources.CLAUDE_SESSION, ChangedFiles.gone(files, seen, false));
+      if (options.changedOnly) {
+        sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(files, seen), seen));
+        files = ChangedFiles.select(files, seen);
+      }
       SessionSettings settings = SessionSettings.from(config, rules.tools);
       if (!files.isEmpty()) reads.add(new SourceRead(Sources.CLAUDE_SESSION, options.sessionsDir, files, new SessionReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
     }
@@ -150,8 +174,12 @@ public final class ExtractJob {
     return reads;
   }
 
+  private static void putIfAny(Map<String, List<String>> into, String source, List<String> files) {
+    if (!files.isEmpty()) into.put(source, files);
+  }
+
   private List<ExtractResult.SourceSummary> extract(
-      JavaSparkContext jsc, Lake lake, List<SourceRead> reads, DiscordSettings discordSettings, Rules rules, String runId, String note, StageTimer timer) {
+      JavaSparkContext jsc, Lake lake, List<SourceRead> reads, DiscordSettings discordSettings, Rules rules, String runId, String note, StageTimer timer, List<Row> sameContent) {
     // First pass: one task per file, every byte read once; the result is kept for the writes below.
     StorageLevel cacheLevel = StorageLevel.fromString(config.string("extract.cache_level", "MEMORY_AND_DISK"));
     Map<String, JavaRDD<ExtractRecord>> firstPass = new LinkedHashMap<>();
@@ -172,6 +200,7 @@ public final class ExtractJob {
       Map<String, List<String>> replaced = replacedNames(written);
 
       Map<String, Long> examplesPerFile = new TreeMap<>();
+      Map<String, Long> deferredPerFile = new TreeMap<>();
       Map<String, Map<String, Long>> quarantinePerFile = new TreeMap<>();
       List<JavaRDD<?>> alsoCached = new ArrayList<>();
       try {
@@ -182,7 +211,8 @@ public final class ExtractJob {
           Set<String> bad = failed.getOrDefault(r.source(), Set.of());
           JavaRDD<ExtractRecord> records = bad.isEmpty() ? firstPass.get(r.source()) : firstPass.get(r.source()).filter(x -> !bad.contains(x.sourceFile));
           if (Sources.DISCORD.equals(r.source())) {
-            JavaRDD<ExtractRecord> crossFile = crossFileTurns(jsc, records, discordSettings, r.files().size());
+            java.util.Set<String> settling = r.files().stream().filter(f -> discordSettings.isSettling(f.modifiedMillis)).map(f -> f.relativePath).collect(Collectors.toSet());
+            JavaRDD<ExtractRecord> crossFile = crossFileTurns(jsc, records, discordSettings, settling, r.files().size());
             alsoCached.add(crossFile);
             records = records.union(crossFile);
           }
@@ -206,12 +236,18 @@ public final class ExtractJob {
               int cut = k.lastIndexOf(KEY_SEPARATOR);
               quarantinePerFile.computeIfAbsent(k.substring(0, cut), f -> new TreeMap<>()).put(k.substring(cut + 1), n);
             });
+            all.filter(x -> x.kind == ExtractRecord.Kind.DEFERRED).map(x -> x.sourceFile).countByValue().forEach(deferredPerFile::put);
           });
         }
       } finally {
         for (JavaRDD<?> rdd : alsoCached) rdd.unpersist(true);
       }
-      timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, rules.version, runId, note));
+      timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, sameContent, rules.version, runId, note));
+      // Lines of turns still open in a file being written: reported, and that file is read again next run.
+      for (FileReport r : reports) {
+        Long deferred = Sources.DISCORD.equals(r.source) ? deferredPerFile.get(r.file.relativePath) : null;
+        if (deferred != null) r.details.merge("open_turn_lines_left_for_next_run", deferred, Long::sum);
+      }
       return summaries(reads, reports, examplesPerFile, quarantinePerFile);
     } finally {
       for (JavaRDD<ExtractRecord> rdd : cached) rdd.unpersist(true);
@@ -232,13 +268,13 @@ public final class ExtractJob {
   }
 
   /** The second, small pass: the log lines of turns still open at their file's end, grouped by request id. */
-  private static JavaRDD<ExtractRecord> crossFileTurns(JavaSparkContext jsc, JavaRDD<ExtractRecord> records, DiscordSettings settings, int files) {
+  private static JavaRDD<ExtractRecord> crossFileTurns(JavaSparkContext jsc, JavaRDD<ExtractRecord> records, DiscordSettings settings, Set<String> settlingFiles, int files) {
     int partitions = Math.max(1, Math.min(files, jsc.defaultParallelism()));
     return records
         .filter(r -> r.kind == ExtractRecord.Kind.HAND_OVER)
         .mapToPair(r -> new Tuple2<>(r.row.getUTF8String(0).toString(), r.row))
         .groupByKey(partitions)
-        .flatMap(new CrossFileTurns(settings))
+        .flatMap(new CrossFileTurns(settings, settlingFiles))
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
@@ -318,11 +354,12 @@ public final class ExtractJob {
     return spark.internalCreateDataFrame(rows.rdd(), schema, false);
   }
 
-  /** One ingest_log row per file read, replacing that file's previous row. */
-  private void recordIngest(Lake lake, List<FileReport> reports, Map<String, Long> examples, Map<String, Map<String, Long>> quarantine, String rulesVersion, String runId, String note) {
+  /** One ingest_log row per file read (and per file found unchanged by its hash), replacing that file's previous row. */
+  private void recordIngest(Lake lake, List<FileReport> reports, Map<String, Long> examples, Map<String, Map<String, Long>> quarantine, List<Row> sameContent, String rulesVersion, String runId, String note) {
     Timestamp now = Timestamp.from(Instant.now());
-    List<Row> rows = new ArrayList<>();
+    List<Row> rows = new ArrayList<>(sameContent);
     Map<String, List<String>> filesBySource = new LinkedHashMap<>();
+    for (Row r : sameContent) filesBySource.computeIfAbsent(r.getAs(IngestLogSchema.SOURCE), s -> new ArrayList<>()).add(r.getAs(IngestLogSchema.SOURCE_FILE));
     for (FileReport r : reports) {
       String f = r.file.relativePath;
       String k = key(r.source, f);
@@ -331,10 +368,11 @@ public final class ExtractJob {
           r.source, f, r.file.sizeBytes, new Timestamp(r.file.modifiedMillis), r.lines,
           r.error == null ? examples.getOrDefault(k, 0L) : 0L, r.error == null ? q : 0L,
           r.error != null ? "failed" : r.settling ? SETTLING : "ok", r.error != null ? r.error : r.settling ? "still being written: read again next run" : null,
-          rulesVersion, runId, now));
+          rulesVersion, runId, now, r.error == null ? r.contentHash : null));
       filesBySource.computeIfAbsent(r.source, s -> new ArrayList<>()).add(f);
     }
     filesBySource = replacedNames(filesBySource);
-    lake.replaceFileRows(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), IngestLogSchema.PARTITION_COLUMNS, IngestLogSchema.STATS_COLUMNS, filesBySource, note);
+    // mergeSchema: a lake from before content_hash existed gets the column on its next run.
+    lake.replaceFileRows(TableNames.INGEST_LOG, spark.createDataFrame(rows, IngestLogSchema.TABLE), IngestLogSchema.PARTITION_COLUMNS, IngestLogSchema.STATS_COLUMNS, filesBySource, note, true);
   }
 }

@@ -12,13 +12,18 @@ public record ExtractResult(
     Map<String, Double> stageSeconds,
     Map<String, Long> tableVersions,
     /** Reviews whose example is gone after this run; null when there are no reviews yet. */
-    Long orphanedReviews) {
+    Long orphanedReviews,
+    /** Per source, files extracted before that are no longer in the input: their rows are kept. */
+    Map<String, List<String>> goneFromInput) {
 
   /** Immutable: the maps and lists are copies (insertion order kept), so a result cannot change after it is returned. */
   public ExtractResult {
     sources = List.copyOf(sources);
     stageSeconds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stageSeconds));
     tableVersions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tableVersions));
+    java.util.Map<String, List<String>> gone = new java.util.TreeMap<>();
+    goneFromInput.forEach((s, files) -> gone.put(s, List.copyOf(files)));
+    goneFromInput = java.util.Collections.unmodifiableMap(gone);
   }
 
   /** One source's counts. */
@@ -81,6 +86,9 @@ public record ExtractResult(
     stageSeconds.forEach((k, v) -> sb.append(String.format("%s %.2f; ", k, v)));
     sb.append('\n');
     sb.append("  table versions: ").append(tableVersions).append('\n');
+    goneFromInput.forEach((source, files) -> sb.append(String.format(
+        "  %s: %d file(s) extracted before are gone from the input; their rows are kept (`status` lists them): %s%s%n",
+        source, files.size(), String.join(", ", files.subList(0, Math.min(5, files.size()))), files.size() > 5 ? ", ..." : "")));
     if (orphanedReviews != null) {
       sb.append("  reviews: ").append(orphanedReviews).append(" orphaned (their example is gone; kept; `enrich orphans` lists them)\n");
     }

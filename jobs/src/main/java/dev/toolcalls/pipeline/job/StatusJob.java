@@ -23,6 +23,7 @@ public final class StatusJob {
   public static final String CHANGED = "changed since extracted";
   public static final String FAILED = "failed";
   public static final String SETTLING = "being written (read again next run)";
+  public static final String GONE = "deleted from input (rows kept)";
 
   /** One day's state. Counts are null when the file was never extracted. */
   public record DayStatus(String day, String file, long sizeBytes, String state, Long examples, Long quarantined, String processedAt) {}
@@ -73,6 +74,16 @@ public final class StatusJob {
           r == null ? null : r.getAs(IngestLogSchema.EXAMPLES), r == null ? null : r.getAs(IngestLogSchema.QUARANTINED),
           r == null ? null : String.valueOf(r.<Object>getAs(IngestLogSchema.PROCESSED_AT))));
     }
+    // Files extracted before and now gone (in either form): history stays in the tables, flagged here.
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (InputFile f : files) present.addAll(SourceFiles.bothForms(f.relativePath));
+    ingested.values().stream()
+        .filter(r -> !present.contains(r.<String>getAs(IngestLogSchema.SOURCE_FILE)))
+        .sorted(java.util.Comparator.comparing(r -> r.<String>getAs(IngestLogSchema.SOURCE_FILE)))
+        .forEach(r -> days.add(new DayStatus(SourceFiles.dayOf(r.getAs(IngestLogSchema.SOURCE_FILE), pattern), r.getAs(IngestLogSchema.SOURCE_FILE),
+            r.<Long>getAs(IngestLogSchema.SIZE_BYTES), GONE, r.getAs(IngestLogSchema.EXAMPLES), r.getAs(IngestLogSchema.QUARANTINED),
+            String.valueOf(r.<Object>getAs(IngestLogSchema.PROCESSED_AT)))));
+    days.sort(java.util.Comparator.comparing((DayStatus d) -> String.valueOf(d.day())).thenComparing(DayStatus::file));
     return new Result(days, pending);
   }
 }

@@ -86,6 +86,11 @@ public final class Lake {
    * copies every long JSON text at write time and helps no query.
    */
   public void replaceFileRows(String table, Dataset<Row> rows, List<String> partitionColumns, List<String> statsColumns, Map<String, ? extends Collection<String>> filesBySource, String commitNote) {
+    replaceFileRows(table, rows, partitionColumns, statsColumns, filesBySource, commitNote, false);
+  }
+
+  /** As above; {@code addNewColumns} lets a table made by an older release gain the columns added since. */
+  public void replaceFileRows(String table, Dataset<Row> rows, List<String> partitionColumns, List<String> statsColumns, Map<String, ? extends Collection<String>> filesBySource, String commitNote, boolean addNewColumns) {
     String predicate =
         filesBySource.entrySet().stream()
             .filter(e -> !e.getValue().isEmpty())
@@ -94,6 +99,7 @@ public final class Lake {
             .collect(Collectors.joining(" OR "));
     if (predicate.isEmpty()) throw new IllegalArgumentException("no file to replace the rows of in " + table);
     var writer = rows.write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", commitNote);
+    if (addNewColumns) writer = writer.option("mergeSchema", "true");
     if (exists(table)) {
       writer.option("replaceWhere", predicate).save(path(table));
       return;

@@ -5,7 +5,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * One output of a source reader's pass over a file: an example row, a quarantine row, a line handed
- * to the cross-file pass, or the file's report. One stream carries all four so each file is read
+ * to the cross-file pass, the file's report, or a line deferred to the next run. One stream carries them all so each file is read
  * once.
  */
 public final class ExtractRecord implements Serializable {
@@ -15,7 +15,9 @@ public final class ExtractRecord implements Serializable {
     EXAMPLE,
     QUARANTINE,
     HAND_OVER,
-    REPORT
+    REPORT,
+    /** A line of a turn still open in a file being written: neither example nor quarantine yet. */
+    DEFERRED
   }
 
   public final Kind kind;
@@ -42,6 +44,10 @@ public final class ExtractRecord implements Serializable {
 
   public static ExtractRecord handOver(String sourceFile, InternalRow row) {
     return new ExtractRecord(Kind.HAND_OVER, sourceFile, row, null);
+  }
+
+  public static ExtractRecord deferred(String sourceFile) {
+    return new ExtractRecord(Kind.DEFERRED, sourceFile, null, null);
   }
 
   public static ExtractRecord report(FileReport report) {

@@ -23,6 +23,8 @@ public final class FileReport implements Serializable {
   public final Map<String, Long> details = new TreeMap<>();
   /** The file was still being written (modified within the settle time): read it again next run. */
   public boolean settling;
+  /** XXH64 of the file's bytes as stored (see ContentHash), once it has been read to its end. */
+  public String contentHash;
   /** Why the file could not be read to its end, or null. */
   public String error;
 

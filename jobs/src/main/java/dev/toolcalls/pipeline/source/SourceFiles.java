@@ -41,6 +41,11 @@ public final class SourceFiles {
       return new DaySelection(null, d);
     }
 
+    /** Every day: the listing is the whole folder. */
+    public boolean isAll() {
+      return date == null && since == null;
+    }
+
     boolean accepts(String day) {
       if (date != null) return date.equals(day);
       if (since != null) return day != null && day.compareTo(since) >= 0;
@@ -68,6 +73,13 @@ public final class SourceFiles {
     } catch (IOException e) {
       throw new BadInputException("cannot read " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The day in a daily file's name (group 1 of the pattern), or null. */
+  public static String dayOf(String relativePath, String namePattern) {
+    String name = relativePath.substring(relativePath.lastIndexOf('/') + 1);
+    Matcher m = Pattern.compile(namePattern).matcher(name);
+    return m.matches() && m.groupCount() >= 1 ? m.group(1) : null;
   }
 
   /** Daily files under {@code dir} (recursively) whose name matches {@code namePattern}; group 1 is the day. */

@@ -1,5 +1,6 @@
 package dev.toolcalls.pipeline.cli;
 
+import static dev.toolcalls.pipeline.testing.TestFiles.settled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,7 @@ class PipelineCliTest extends SparkTestBase {
         .request("1100000000", "2026-03-03T11:00:00.000000", "Bank open", "aux")
         .response("1100000000", "2026-03-03T11:00:01.000000", "Opened.").text());
     String lake = tmp.resolve("lake-corrupt").toString();
+    settled(logs);
     Run r = run("extract", "--logs", logs.toString(), "--lake", lake);
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("FAILED files"), r.out());
@@ -107,6 +109,7 @@ class PipelineCliTest extends SparkTestBase {
     Files.writeString(logs.resolve("conversations_2026-02-02.jsonl"), "");
     String lake = tmp.resolve("lake").toString();
 
+    settled(logs);
     Run extract = run("extract", "--logs", logs.toString(), "--lake", lake, "--date", "2026-02-01", "--summary-json", tmp.resolve("s.json").toString());
     assertEquals(0, extract.code(), extract.err());
     assertTrue(extract.out().contains("wrote:       1 examples"), extract.out());

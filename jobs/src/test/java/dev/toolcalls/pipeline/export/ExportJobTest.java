@@ -134,7 +134,10 @@ class ExportJobTest extends SparkTestBase {
     assertTrue(records > 100);
     JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
     assertEquals(1, manifest.path("duplicates_dropped").asInt());
-    assertFalse(Files.list(out).anyMatch(p -> p.getFileName().toString().startsWith(".export-")), "staging folder left behind");
+    try (Stream<Path> all = Files.walk(out)) {
+      List<String> hidden = all.filter(p -> p.getFileName().toString().startsWith(".")).map(p -> out.relativize(p).toString()).toList();
+      assertEquals(List.of(), hidden, "no staging folder, no Hadoop checksum file left in the dataset");
+    }
   }
 
   @Test

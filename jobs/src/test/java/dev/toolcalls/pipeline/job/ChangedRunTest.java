@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.source.discord.LogLines;
+import static dev.toolcalls.pipeline.testing.TestFiles.settled;
+
 import dev.toolcalls.pipeline.testing.SparkTestBase;
 import dev.toolcalls.schemas.TableNames;
 import java.io.IOException;
@@ -46,6 +48,7 @@ class ChangedRunTest extends SparkTestBase {
     // day 4's bot was still busy at midnight: a request whose answer lands in day 5's file
     Files.writeString(logs.resolve("conversations_2026-01-04.jsonl"), new LogLines()
         .request("2359000000", "2026-01-04T23:59:00.000000", "Go fish", "main").text(), StandardOpenOption.APPEND);
+    settled(logs);
     Path lake = tmp.resolve("lake");
     assertEquals(4, extract(logs, lake, true).sources().get(0).filesRead());
 
@@ -55,6 +58,7 @@ class ChangedRunTest extends SparkTestBase {
     Files.writeString(logs.resolve("conversations_2026-01-05.jsonl"), new LogLines()
         .command("2359000000", "2026-01-05T00:00:10.000000", "FISH")
         .response("2359000000", "2026-01-05T00:00:20.000000", "Started fishing.").text() + day("2026-01-05", "1000000005", "day 5"));
+    settled(logs.resolve("conversations_2026-01-05.jsonl"));
     ExtractResult nightly = extract(logs, lake, true);
     assertEquals(2, nightly.sources().get(0).filesRead(), "day 5 and its neighbour day 4");
     assertEquals(0, nightly.sources().get(0).quarantined());
@@ -70,5 +74,66 @@ class ChangedRunTest extends SparkTestBase {
     Path fresh = tmp.resolve("fresh");
     extract(logs, fresh, false);
     assertEquals(rows(new Lake(spark, fresh.toString())), incremental, "the same rows as a full run");
+  }
+
+  @Test
+  void aDeletedFileKeepsItsRowsAndIsFlaggedAndAFileStillBeingWrittenIsReadWholeNextRun() throws IOException {
+    Path logs = tmp.resolve("logs");
+    Files.createDirectories(logs);
+    for (int d = 1; d <= 3; d++) Files.writeString(logs.resolve("conversations_2026-02-0" + d + ".jsonl"), day("2026-02-0" + d, "200000000" + d, "day " + d));
+    // every file settled an hour ago, except the one being written now
+    settled(logs);
+    Path lake = tmp.resolve("lake");
+    extract(logs, lake, true);
+    Lake l = new Lake(spark, lake.toString());
+    assertEquals(3, l.read(TableNames.EXAMPLES).count());
+
+    // day 2 restored from a backup: a new time, the same bytes (the hash says so): not read again
+    Files.setLastModifiedTime(logs.resolve("conversations_2026-02-02.jsonl"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 1_800_000));
+    assertEquals(List.of(), extract(logs, lake, true).sources(), "no file read");
+    assertEquals(List.of(), extract(logs, lake, true).sources(), "and the new time is remembered");
+    // day 3 edited in place to the same size: read again
+    Path day3 = logs.resolve("conversations_2026-02-03.jsonl");
+    Files.writeString(day3, Files.readString(day3).replace("day 3", "day 8"));
+    settled(day3);
+    assertEquals(2, extract(logs, lake, true).sources().get(0).filesRead(), "day 3 and its neighbour day 2");
+    assertEquals(1, l.read(TableNames.EXAMPLES).where("user_message = 'day 8'").count());
+    assertEquals(3, l.read(TableNames.INGEST_LOG).where("content_hash RLIKE '^[0-9a-f]{16}$'").count(), "every file read has its hash");
+
+    // day 1 is deleted: its row stays, the run and status say so
+    Files.delete(logs.resolve("conversations_2026-02-01.jsonl"));
+    ExtractResult afterDelete = extract(logs, lake, true);
+    assertEquals(java.util.Map.of("discord", List.of("conversations_2026-02-01.jsonl")), afterDelete.goneFromInput());
+    assertEquals(3, l.read(TableNames.EXAMPLES).count(), "history is not lost");
+    StatusJob.Result status = new StatusJob(spark, PipelineConfig.defaults(), logs.toString(), lake.toString()).execute();
+    assertEquals(List.of("2026-02-01 deleted from input (rows kept)", "2026-02-02 extracted", "2026-02-03 extracted"),
+        status.days().stream().map(d -> d.day() + " " + d.state()).toList());
+
+    // day 4 is being written: its last line is not finished yet
+    Path day4 = logs.resolve("conversations_2026-02-04.jsonl");
+    String whole = day("2026-02-04", "2000000004", "day 4");
+    int cut = whole.lastIndexOf("Opened.");
+    Files.writeString(day4, whole.substring(0, cut));
+    ExtractResult writing = extract(logs, lake, true);
+    // the cut response line, and the request and command lines of its turn, which has no answer yet
+    assertEquals(java.util.Map.of("unfinished_last_line_left_for_next_run", 1L, "open_turn_lines_left_for_next_run", 2L), writing.sources().get(0).details());
+    assertEquals(0, l.read(TableNames.QUARANTINE).count(), "a line being written is not bad input");
+    assertEquals("2026-02-04 being written (read again next run)", new StatusJob(spark, PipelineConfig.defaults(), logs.toString(), lake.toString()).execute()
+        .days().stream().filter(d -> "2026-02-04".equals(d.day())).map(d -> d.day() + " " + d.state()).findFirst().orElseThrow());
+
+    // the bot finishes the line: the next run reads the file whole
+    Files.writeString(day4, whole.substring(cut), StandardOpenOption.APPEND);
+    extract(logs, lake, true);
+    assertEquals(List.of("conversations_2026-02-04.jsonl 2000000004 day 4"),
+        l.read(TableNames.EXAMPLES).where("event_date = '2026-02-04'").selectExpr("concat(source_file, ' ', request_id, ' ', user_message)").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals(0, l.read(TableNames.QUARANTINE).count());
+
+    // a crash that cut the last line of a file that has since settled: quarantined
+    Path day5 = logs.resolve("conversations_2026-02-05.jsonl");
+    Files.writeString(day5, day("2026-02-05", "2000000005", "day 5") + "{\"type\": \"request\", \"request_id\": \"20");
+    settled(day5);
+    extract(logs, lake, true);
+    assertEquals(List.of("conversations_2026-02-05.jsonl 4 truncated_line"),
+        l.read(TableNames.QUARANTINE).selectExpr("concat(source_file, ' ', line_number, ' ', reason)").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
 }

@@ -1,5 +1,6 @@
 package dev.toolcalls.pipeline.job;
 
+import static dev.toolcalls.pipeline.testing.TestFiles.settled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +85,7 @@ class ExtractJobTest extends SparkTestBase {
     Files.writeString(logs.resolve("conversations_2026-01-22.jsonl"), day22.text().replace("\n", "\r\n"));
     Files.writeString(logs.resolve("conversations_2026-01-22.log"), "2026-01-22 08:00:00 INFO not json at all\n");
     Files.writeString(logs.resolve("notes.txt"), "ignored\n");
+    settled(logs);
   }
 
   static ExtractResult extract(Path lake, SourceFiles.DaySelection days, String... overrides) {

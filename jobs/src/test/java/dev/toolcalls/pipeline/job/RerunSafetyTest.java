@@ -1,5 +1,6 @@
 package dev.toolcalls.pipeline.job;
 
+import static dev.toolcalls.pipeline.testing.TestFiles.settled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,10 +44,12 @@ class RerunSafetyTest extends SparkTestBase {
     Files.createDirectories(logs);
     Path plain = logs.resolve("conversations_2026-01-25.jsonl");
     Files.writeString(plain, DAY);
+    settled(plain);
     extract(logs);
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(logs.resolve("conversations_2026-01-25.jsonl.gz")))) {
       out.write(DAY.getBytes(StandardCharsets.UTF_8));
     }
+    settled(logs);
     BadInputException both = assertThrows(BadInputException.class, () -> extract(logs));
     assertTrue(both.getMessage().startsWith("both conversations_2026-01-25.jsonl and its .gz are in"), both.getMessage());
     Files.delete(plain);

@@ -1,6 +1,7 @@
 package dev.toolcalls.pipeline.source.discord;
 
 import dev.toolcalls.pipeline.source.ExtractRecord;
+import dev.toolcalls.schemas.QuarantineReasons;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -11,16 +12,21 @@ import scala.Tuple2;
 
 /**
  * The second pass: the few lines left open at the ends of files, grouped by request id, put back in
- * time order and assembled again. What still has no request, or no answer, is quarantined here.
+ * time order and assembled again. What still has no request, or no answer, is quarantined here,
+ * unless part of it lies in a file still being written: then the answer may yet come, and the
+ * lines are deferred to the next run, which reads that file again.
  */
 public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iterable<InternalRow>>, ExtractRecord> {
   private static final long serialVersionUID = 1L;
   private static final Comparator<InternalRow> TIME_ORDER =
       Comparator.<InternalRow>comparingLong(r -> r.getLong(3)).thenComparing(r -> r.getUTF8String(1)).thenComparingLong(r -> r.getLong(2));
   private final DiscordSettings settings;
+  /** The files of this run modified within the settle time (relative paths). */
+  private final java.util.Set<String> settlingFiles;
 
-  public CrossFileTurns(DiscordSettings settings) {
+  public CrossFileTurns(DiscordSettings settings, java.util.Set<String> settlingFiles) {
     this.settings = settings;
+    this.settlingFiles = java.util.Set.copyOf(settlingFiles);
   }
 
   @Override
@@ -34,6 +40,7 @@ public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iter
     List<InternalRow> rows = new ArrayList<>();
     handOvers.forEach(rows::add);
     rows.sort(TIME_ORDER);
+    boolean stillBeingWritten = rows.stream().anyMatch(r -> settlingFiles.contains(r.getUTF8String(1).toString()));
     List<ExtractRecord> out = new ArrayList<>();
     TurnAssembler assembler =
         new TurnAssembler(
@@ -50,6 +57,10 @@ public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iter
 
               @Override
               public void quarantine(RawLine line, String reason, String detail, String requestId) {
+                if (stillBeingWritten && (QuarantineReasons.INCOMPLETE_TURN.equals(reason) || QuarantineReasons.ORPHAN_EVENT.equals(reason))) {
+                  out.add(ExtractRecord.deferred(line.sourceFile));
+                  return;
+                }
                 out.add(ExtractRecord.quarantine(line.sourceFile, factory.quarantine(line.sourceFile, line.lineNumber, reason, detail, requestId, line.bytes)));
               }
 

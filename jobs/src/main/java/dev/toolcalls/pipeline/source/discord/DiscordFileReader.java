@@ -40,6 +40,8 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
     this.sourceFile = report.file.relativePath;
     this.rows = new DiscordRows(settings);
     this.assembler = new TurnAssembler(this, settings.answeredGraceMicros, settings.maxTurnMicros, false);
+    // Modified within the settle time: whatever this run leaves open is read again by the next one.
+    report.settling = settings.isSettling(report.file.modifiedMillis);
   }
 
   @Override
@@ -87,7 +89,6 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
     long lineNumber = lines.lineNumber();
     if (!lines.terminated() && settings.isSettling(report.file.modifiedMillis) && !completeJson(buf, off, len)) {
       // The bot is still writing this line: leave it for the next run, which reads the file whole.
-      report.settling = true;
       report.details.merge("unfinished_last_line_left_for_next_run", 1L, Long::sum);
       return;
     }

@@ -1,6 +1,8 @@
 package dev.toolcalls.pipeline.source.discord;
 
+import dev.toolcalls.pipeline.source.ContentHash;
 import dev.toolcalls.pipeline.source.ExtractRecord;
+import dev.toolcalls.pipeline.util.Closeables;
 import dev.toolcalls.pipeline.source.FileReport;
 import dev.toolcalls.pipeline.source.InputFile;
 import dev.toolcalls.pipeline.spark.HadoopConf;
@@ -30,31 +32,23 @@ public final class DiscordReadFunction implements FlatMapFunction<InputFile, Ext
   @Override
   public Iterator<ExtractRecord> call(InputFile file) {
     FileReport report = new FileReport(Sources.DISCORD, file);
-    InputStream raw = null;
+    ContentHash.HashingStream raw = null;
     InputStream in;
     try {
       Path path = new Path(file.uri);
       FileSystem fs = path.getFileSystem(hadoopConf.get());
-      raw = fs.open(path, 1 << 20);
+      raw = ContentHash.wrap(fs.open(path, 1 << 20));
       in = file.gzipped() ? new GZIPInputStream(raw, 1 << 16) : raw;
     } catch (IOException e) {
-      closeQuietly(raw); // an empty or non-gzip .gz fails in the constructor, after the open
+      Closeables.closeQuietly(raw); // an empty or non-gzip .gz fails in the constructor, after the open
       report.error = e.getClass().getSimpleName() + ": " + e.getMessage();
       return Collections.singletonList(ExtractRecord.report(report)).iterator();
     }
     // A task that fails or is cancelled before draining the iterator still closes its stream.
     InputStream opened = in;
     TaskContext task = TaskContext.get();
-    if (task != null) task.addTaskCompletionListener((TaskCompletionListener) context -> closeQuietly(opened));
-    return new DiscordFileReader(in, report, settings);
+    if (task != null) task.addTaskCompletionListener((TaskCompletionListener) context -> Closeables.closeQuietly(opened));
+    return ContentHash.recordedOn(new DiscordFileReader(in, report, settings), raw);
   }
 
-  static void closeQuietly(InputStream in) {
-    if (in == null) return;
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // closing after the read: nothing it gave is affected
-    }
-  }
 }

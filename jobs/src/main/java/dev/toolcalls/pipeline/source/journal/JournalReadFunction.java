@@ -1,6 +1,7 @@
 package dev.toolcalls.pipeline.source.journal;
 
 import dev.toolcalls.pipeline.source.ExampleDraft;
+import dev.toolcalls.pipeline.source.ContentHash;
 import dev.toolcalls.pipeline.source.ExtractRecord;
 import dev.toolcalls.pipeline.source.FileReport;
 import dev.toolcalls.pipeline.source.InputFile;
@@ -53,6 +54,7 @@ public final class JournalReadFunction implements FlatMapFunction<InputFile, Ext
       try (InputStream in = fs.open(path)) {
         bytes = in.readAllBytes();
       }
+      report.contentHash = ContentHash.of(bytes);
     } catch (IOException e) {
       report.error = e.getClass().getSimpleName() + ": " + e.getMessage();
       out.add(ExtractRecord.report(report));

@@ -1,6 +1,8 @@
 package dev.toolcalls.pipeline.source.session;
 
+import dev.toolcalls.pipeline.source.ContentHash;
 import dev.toolcalls.pipeline.source.ExtractRecord;
+import dev.toolcalls.pipeline.util.Closeables;
 import dev.toolcalls.pipeline.source.FileReport;
 import dev.toolcalls.pipeline.source.InputFile;
 import dev.toolcalls.pipeline.spark.HadoopConf;
@@ -28,16 +30,23 @@ public final class SessionReadFunction implements FlatMapFunction<InputFile, Ext
   @Override
   public Iterator<ExtractRecord> call(InputFile file) {
     FileReport report = new FileReport(Sources.CLAUDE_SESSION, file);
+    ContentHash.HashingStream raw = null;
     InputStream in;
     try {
       Path path = new Path(file.uri);
       FileSystem fs = path.getFileSystem(hadoopConf.get());
-      in = fs.open(path, 1 << 20);
-      if (file.gzipped()) in = new GZIPInputStream(in, 1 << 16);
+      raw = ContentHash.wrap(fs.open(path, 1 << 20));
+      in = file.gzipped() ? new GZIPInputStream(raw, 1 << 16) : raw;
     } catch (IOException e) {
+      Closeables.closeQuietly(raw); // an empty or non-gzip .gz fails in the constructor, after the open
       report.error = e.getClass().getSimpleName() + ": " + e.getMessage();
       return Collections.singletonList(ExtractRecord.report(report)).iterator();
     }
-    return new SessionFileReader(in, report, settings);
+    // A task that fails or is cancelled before draining the iterator still closes its stream.
+    InputStream opened = in;
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    if (task != null) task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> Closeables.closeQuietly(opened));
+    return ContentHash.recordedOn(new SessionFileReader(in, report, settings), raw);
   }
+
 }

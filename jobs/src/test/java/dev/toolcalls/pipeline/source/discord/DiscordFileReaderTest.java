@@ -168,7 +168,7 @@ class DiscordFileReaderTest {
     // grouped by request id, as the Spark job does
     List<ExtractRecord> second = new ArrayList<>();
     for (String rid : List.of("1000000000", "1100000000")) {
-      second.addAll(new CrossFileTurns(SETTINGS).assemble(o.handOver.stream().filter(r -> rid.equals(r.getUTF8String(0).toString())).toList()));
+      second.addAll(new CrossFileTurns(SETTINGS, java.util.Set.of()).assemble(o.handOver.stream().filter(r -> rid.equals(r.getUTF8String(0).toString())).toList()));
     }
     List<String> reasons = new ArrayList<>();
     for (ExtractRecord r : second) reasons.add(qr(quarantined(r.row), QuarantineSchema.REASON) + "@" + qr(quarantined(r.row), QuarantineSchema.LINE_NUMBER));
@@ -187,7 +187,7 @@ class DiscordFileReaderTest {
         .response("2359000000", "2026-01-21T00:00:06.000000", "Started the Draynor fishing routine."));
     List<InternalRow> all = new ArrayList<>(day2.handOver);
     all.addAll(day1.handOver);
-    List<ExtractRecord> second = new CrossFileTurns(SETTINGS).assemble(all);
+    List<ExtractRecord> second = new CrossFileTurns(SETTINGS, java.util.Set.of()).assemble(all);
     assertEquals(1, second.size());
     Row e = example(second.get(0).row);
     assertEquals(ExtractRecord.Kind.EXAMPLE, second.get(0).kind);

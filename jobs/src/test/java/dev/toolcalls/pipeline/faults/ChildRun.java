@@ -1,0 +1,60 @@
+package dev.toolcalls.pipeline.faults;
+
+import dev.toolcalls.pipeline.cli.PipelineCli;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@code bin/pipeline} command in a JVM of its own, as a scheduler starts it, so a test can kill
+ * it with SIGKILL ({@link Process#destroyForcibly()}) and see what a real crash leaves behind. The
+ * child gets this JVM's class path and its {@code --add-opens} flags.
+ */
+final class ChildRun implements AutoCloseable {
+  final Process process;
+  final Path log;
+
+  private ChildRun(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static ChildRun start(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("--add-exports")) cmd.add(a);
+    }
+    cmd.add("-Xmx1g");
+    cmd.add("-XX:TieredStopAtLevel=1"); // start-up over peak speed: the child's inputs are tiny
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(PipelineCli.class.getName());
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--conf", "spark.master=local[2]", "--conf", "spark.sql.shuffle.partitions=2"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(System.getProperty("user.dir"))).redirectErrorStream(true).redirectOutput(log.toFile());
+    return new ChildRun(pb.start(), log);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL: no shutdown hook, no finally block, no flush; what is on disk is what a crash leaves. */
+  int kill() throws InterruptedException {
+    process.destroyForcibly();
+    return process.waitFor();
+  }
+
+  int waitFor() throws InterruptedException {
+    return process.waitFor();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
