@@ -11,7 +11,9 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "export",
@@ -19,7 +21,8 @@ import picocli.CommandLine.Option;
     description = {
       "Writes the training datasets from training_examples (reviews applied): unified JSONL, ChatML, Axolotl (alpaca) and OpenAI-style tool-calling chat,",
       "as <out>/<format>/split=<train|validation>/source=<source>/part-00000.<ext>, with <out>/manifest.json. Exact duplicates are written once;",
-      "the split is by a hash of the id; the same table versions and options give byte-identical files."
+      "the split is by a hash of the id; the same table versions and options give byte-identical files:",
+      "--as-of-manifest rebuilds an earlier export from the table versions and options its manifest names."
     })
 public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--lake", paramLabel = "DIR", required = true, description = "Lake folder.")
@@ -52,13 +55,28 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--validation-fraction", paramLabel = "F", description = "Share of examples in the validation split (default: conf export.validation_fraction).")
   Double validationFraction;
 
+  @Option(names = "--as-of-manifest", paramLabel = "FILE",
+      description = "Rebuild the dataset of an earlier export byte for byte: every table read at the version its manifest.json names, every selection option taken from it (only --lake and --out may be given).")
+  String asOfManifest;
+
+  /** The options an --as-of-manifest export takes from the manifest. */
+  static final List<String> SELECTION = List.of("--format", "--min-quality", "--types", "--sources", "--since", "--include-negatives", "--with-reasoning", "--validation-fraction");
+
   @Mixin ConfigOptions configOptions;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
+    if (asOfManifest != null) {
+      // what was typed, not the values: "--format unified,chatml,axolotl,openai" equals the default
+      List<String> given = SELECTION.stream().filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+      if (!given.isEmpty()) throw ExportJob.Options.fixedByManifest(given);
+    }
     ExportJob.Options o = new ExportJob.Options();
     o.lakeDir = lake;
     o.outDir = out;
+    o.asOfManifest = asOfManifest;
     if (formats != null) {
       o.formats = EnumSet.noneOf(ExportFormat.class);
       for (String f : formats) {

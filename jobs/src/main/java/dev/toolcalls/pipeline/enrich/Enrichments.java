@@ -112,13 +112,23 @@ public final class Enrichments {
    * registered under their names.
    */
   public static void registerTrainingView(SparkSession spark, boolean enrichmentsExist) {
-    String sql = enrichmentsExist ? REVIEWED_SQL + ADDED_SQL : EXAMPLES_ONLY_SQL;
+    registerTrainingView(spark, TableNames.EXAMPLES, enrichmentsExist ? TableNames.ENRICHMENTS : null);
+  }
+
+  /**
+   * The same view over the given relations: table names, or tables at a version ({@code `examples`
+   * VERSION AS OF 3}, see {@code Lake.asOf}); {@code enrichments} null when there are none.
+   */
+  public static void registerTrainingView(SparkSession spark, String examples, String enrichments) {
+    String sql = enrichments != null ? (REVIEWED_SQL + ADDED_SQL).formatted(examples, enrichments) : EXAMPLES_ONLY_SQL.formatted(examples);
     spark.sql("CREATE OR REPLACE TEMP VIEW " + TableNames.TRAINING_EXAMPLES + " AS " + sql);
   }
 
+  // %1$s: the examples relation, %2$s: the enrichments relation.
+
   private static final String EXAMPLES_ONLY_SQL =
       "SELECT e.*, CAST(NULL AS ARRAY<STRING>) AS derived_from, false AS reviewed, CAST(NULL AS STRING) AS reviewer,"
-          + " CAST(NULL AS TIMESTAMP) AS reviewed_at, CAST(NULL AS STRING) AS review_note FROM examples e";
+          + " CAST(NULL AS TIMESTAMP) AS reviewed_at, CAST(NULL AS STRING) AS review_note FROM %1$s e";
 
   private static final String REVIEWED_SQL =
       "SELECT e.id, e.source, e.source_file, e.source_line,"
@@ -132,7 +142,7 @@ public final class Enrichments {
           + " coalesce(r.quality_score, e.quality_score) AS quality_score, e.outcome, e.error, e.request_id, e.account_id,"
           + " e.event_time, e.event_date, CAST(NULL AS ARRAY<STRING>) AS derived_from, r.id IS NOT NULL AS reviewed,"
           + " r.reviewer, r.reviewed_at, r.note AS review_note"
-          + " FROM examples e LEFT JOIN (SELECT * FROM enrichments WHERE kind = 'review') r ON e.id = r.id";
+          + " FROM %1$s e LEFT JOIN (SELECT * FROM %2$s WHERE kind = 'review') r ON e.id = r.id";
 
   /** A reviewer-written lesson has quality 1.0 unless the review says otherwise. */
   private static final String ADDED_SQL =
@@ -144,5 +154,5 @@ public final class Enrichments {
           + " coalesce(a.quality_score, 1.0) AS quality_score, 'ok' AS outcome, CAST(NULL AS STRING) AS error,"
           + " CAST(NULL AS STRING) AS request_id, CAST(NULL AS STRING) AS account_id, a.reviewed_at AS event_time,"
           + " CAST(a.reviewed_at AS DATE) AS event_date, a.derived_from, true AS reviewed, a.reviewer, a.reviewed_at,"
-          + " a.note AS review_note FROM enrichments a WHERE a.kind = 'added'";
+          + " a.note AS review_note FROM %2$s a WHERE a.kind = 'added'";
 }

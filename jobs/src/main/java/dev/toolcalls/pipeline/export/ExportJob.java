@@ -48,7 +48,8 @@ import org.apache.spark.storage.StorageLevel;
  * {@code <format>/split=<split>/source=<source>/part-00000.<ext>}, with a {@code manifest.json}.
  * Everything is written under a staging folder first and moved into place at the end, so a killed
  * export never leaves a half-written dataset where a reader would take it for complete. The same
- * table versions and options give byte-identical files.
+ * table versions and options give byte-identical files: with {@link Options#asOfManifest} the
+ * export takes both from an earlier export's manifest and rebuilds its dataset (Delta time travel).
  */
 public final class ExportJob {
   /** Options; validated before any Spark work. */
@@ -63,10 +64,27 @@ public final class ExportJob {
     public boolean includeNegatives;
     public boolean withReasoning;
     public Double validationFraction;
+    /**
+     * An earlier export's {@code manifest.json}: rebuild that dataset, every table read at the
+     * version the manifest names and every selection option taken from it (none may be set here).
+     */
+    public String asOfManifest;
 
     public Options validate() {
       if (lakeDir == null || lakeDir.isBlank()) throw new BadInputException("--lake is required");
       if (outDir == null || outDir.isBlank()) throw new BadInputException("--out is required");
+      if (asOfManifest != null) {
+        List<String> given = new ArrayList<>();
+        if (!formats.equals(EnumSet.allOf(ExportFormat.class))) given.add("--format");
+        if (minQuality != null) given.add("--min-quality");
+        if (!types.isEmpty()) given.add("--types");
+        if (!sources.isEmpty()) given.add("--sources");
+        if (since != null) given.add("--since");
+        if (includeNegatives) given.add("--include-negatives");
+        if (withReasoning) given.add("--with-reasoning");
+        if (validationFraction != null) given.add("--validation-fraction");
+        if (!given.isEmpty()) throw fixedByManifest(given);
+      }
       if (formats.isEmpty()) throw new BadInputException("--format names no format");
       if (minQuality != null && !(minQuality >= 0 && minQuality <= 1)) throw new BadInputException("--min-quality must be within 0..1");
       if (validationFraction != null && !(validationFraction >= 0 && validationFraction < 1)) throw new BadInputException("--validation-fraction must be within 0..1");
@@ -79,12 +97,18 @@ public final class ExportJob {
       }
       return this;
     }
+
+    /** The error for selection options given with {@link #asOfManifest}, which fixes them all. */
+    public static BadInputException fixedByManifest(List<String> given) {
+      return new BadInputException("--as-of-manifest takes every selection option from the manifest; leave out " + String.join(", ", given));
+    }
   }
 
-  /** What was written. */
-  public record Result(String out, long selected, long duplicatesDropped, Map<String, Map<String, Long>> countsByFormat, Map<String, Long> tableVersions) {
+  /** What was written; {@code asOfManifest} is the manifest rebuilt, or null. */
+  public record Result(String out, long selected, long duplicatesDropped, Map<String, Map<String, Long>> countsByFormat, Map<String, Long> tableVersions, String asOfManifest) {
     public String toText() {
       StringBuilder sb = new StringBuilder();
+      if (asOfManifest != null) sb.append("rebuilt the dataset of ").append(asOfManifest).append(" from the table versions it names\n");
       sb.append("export into ").append(out).append(" (tables ").append(tableVersions).append(")\n");
       sb.append(String.format("  selected: %d examples; %d exact duplicates dropped%n", selected, duplicatesDropped));
       countsByFormat.forEach((f, c) -> sb.append(String.format("  %-8s %s%n", f, c)));
@@ -102,12 +126,17 @@ public final class ExportJob {
   private final PipelineConfig config;
   private final ExportSettings settings;
   private final Options options;
+  /** The export to rebuild, or null. */
+  private final ExportManifest.AsOf asOf;
 
   public ExportJob(SparkSession spark, PipelineConfig config, Options options) {
     this.spark = spark;
     this.config = config;
     this.settings = ExportSettings.from(config);
-    this.options = options.validate();
+    options.validate();
+    this.asOf = options.asOfManifest == null ? null
+        : ExportManifest.read(options.asOfManifest, options.lakeDir, options.outDir, spark.sparkContext().hadoopConfiguration());
+    this.options = asOf == null ? options : asOf.options();
   }
 
   public Result execute() {
@@ -120,8 +149,13 @@ public final class ExportJob {
     jsc.setJobGroup(runId, "export " + options.lakeDir + " -> " + options.outDir, false);
     List<String> tables = lake.registerTables();
     Map<String, Long> versions = new LinkedHashMap<>();
-    for (String t : tables) versions.put(t, lake.version(t));
-    Enrichments.registerTrainingView(spark, tables.contains(TableNames.ENRICHMENTS));
+    if (asOf == null) {
+      for (String t : tables) versions.put(t, lake.version(t));
+      Enrichments.registerTrainingView(spark, tables.contains(TableNames.ENRICHMENTS));
+    } else {
+      versions.putAll(asOf.tableVersions());
+      registerTrainingViewAsOf(lake, versions);
+    }
     Path out = new Path(options.outDir);
     Path staging = new Path(out, ".export-" + runId);
     FileSystem fs;
@@ -155,7 +189,7 @@ public final class ExportJob {
       }
       writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, c.getLong(0) - duplicates, duplicates, manifestCounts);
       publish(fs, staging, out);
-      return new Result(out.toString(), c.getLong(0) - duplicates, duplicates, counts, versions);
+      return new Result(out.toString(), c.getLong(0) - duplicates, duplicates, counts, versions, asOf == null ? null : asOf.file());
     } catch (IOException e) {
       throw new IllegalStateException("export to " + out + " failed: " + e.getMessage(), e);
     } finally {
@@ -163,6 +197,20 @@ public final class ExportJob {
       deleteQuietly(fs, staging);
       jsc.clearJobGroup();
     }
+  }
+
+  /**
+   * {@code training_examples} over the tables {@code training_examples} reads, each at the version
+   * the manifest names (and without enrichments when it names none), checked first to be still
+   * there: the other tables it names are not read.
+   */
+  private void registerTrainingViewAsOf(Lake lake, Map<String, Long> versions) {
+    String where = " (named by " + asOf.file() + ")";
+    long examples = versions.get(TableNames.EXAMPLES);
+    lake.requireVersion(TableNames.EXAMPLES, examples, where);
+    Long enrichments = versions.get(TableNames.ENRICHMENTS);
+    if (enrichments != null) lake.requireVersion(TableNames.ENRICHMENTS, enrichments, where);
+    Enrichments.registerTrainingView(spark, Lake.asOf(TableNames.EXAMPLES, examples), enrichments == null ? null : Lake.asOf(TableNames.ENRICHMENTS, enrichments));
   }
 
   /** The examples to export with their split, and which are exact duplicates of a kept one. */
@@ -298,16 +346,8 @@ public final class ExportJob {
   private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, long selected, long duplicates, Map<String, Object> counts) throws IOException {
     ObjectNode m = Json.NODES.objectNode();
     m.put("created_at", Instant.now().toString());
-    m.set("table_versions", Json.MAPPER.valueToTree(versions));
-    ObjectNode o = m.putObject("options");
-    o.set("formats", Json.MAPPER.valueToTree(options.formats.stream().map(ExportFormat::folder).toList()));
-    o.put("min_quality", minQuality);
-    o.set("types", Json.MAPPER.valueToTree(options.types));
-    o.set("sources", Json.MAPPER.valueToTree(options.sources));
-    o.put("since", options.since);
-    o.put("include_negatives", options.includeNegatives);
-    o.put("with_reasoning", options.withReasoning);
-    o.put("validation_fraction", fraction);
+    m.set(ExportManifest.TABLE_VERSIONS, Json.MAPPER.valueToTree(versions));
+    m.set(ExportManifest.OPTIONS, ExportManifest.options(options, minQuality, fraction));
     m.put("selected", selected);
     m.put("duplicates_dropped", duplicates);
     m.set("counts", Json.MAPPER.valueToTree(counts));

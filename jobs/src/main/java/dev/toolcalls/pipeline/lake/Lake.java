@@ -126,6 +126,59 @@ public final class Lake {
     }
   }
 
+  /**
+   * Fails with a clear message (naming {@code where} the version came from) unless {@code table}
+   * can still be read as it was at {@code version}: the table and that version are in the lake,
+   * and every data file of that version is still there (VACUUM deletes the files only older
+   * versions read).
+   */
+  public void requireVersion(String table, long version, String where) {
+    String what = table + " version " + version + where;
+    if (!exists(table)) throw new dev.toolcalls.pipeline.config.BadInputException("no " + table + " table in " + root + ", so no " + what);
+    long latest = version(table);
+    if (version > latest) throw new dev.toolcalls.pipeline.config.BadInputException(what + " is not in " + root + ": its latest version is " + latest + " (another lake?)");
+    String[] files;
+    try {
+      files = spark.read().format("delta").option("versionAsOf", version).load(path(table)).inputFiles();
+    } catch (Exception e) { // Delta's own (a checked AnalysisException to Java): the version's log entries were cleaned up
+      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      throw new dev.toolcalls.pipeline.config.BadInputException(what + " is no longer in the lake: " + why, e);
+    }
+    List<String> missing = missingFiles(files);
+    if (!missing.isEmpty()) {
+      throw new dev.toolcalls.pipeline.config.BadInputException(what + " is no longer in the lake: " + missing.size() + " of its " + files.length
+          + " data files were deleted (VACUUM removes the files only older versions read), e.g. " + missing.get(0));
+    }
+  }
+
+  /** SQL naming a registered table at a version (Delta time travel): {@code `examples` VERSION AS OF 3}. */
+  public static String asOf(String table, long version) {
+    return "`" + table + "` VERSION AS OF " + version;
+  }
+
+  /** Those of {@code files} that do not exist: one listing per folder, not one call per file. */
+  private List<String> missingFiles(String[] files) {
+    Map<Path, List<Path>> byFolder = new java.util.LinkedHashMap<>();
+    for (String f : files) {
+      Path p = new Path(f);
+      byFolder.computeIfAbsent(p.getParent(), k -> new ArrayList<>()).add(p);
+    }
+    List<String> missing = new ArrayList<>();
+    try {
+      org.apache.hadoop.fs.FileSystem fs = new Path(root).getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (Map.Entry<Path, List<Path>> folder : byFolder.entrySet()) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        if (fs.exists(folder.getKey())) {
+          for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(folder.getKey())) present.add(st.getPath().getName());
+        }
+        for (Path p : folder.getValue()) if (!present.contains(p.getName())) missing.add(p.toString());
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot list the files of " + root + ": " + e.getMessage(), e);
+    }
+    return missing;
+  }
+
   static String escape(String s) {
     return s.replace("\\", "\\\\").replace("'", "\\'");
   }

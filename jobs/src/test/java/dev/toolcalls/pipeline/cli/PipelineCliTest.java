@@ -98,6 +98,19 @@ class PipelineCliTest extends SparkTestBase {
   }
 
   @Test
+  void exportAsOfAManifestTakesNoSelectionOptions() {
+    String manifest = tmp.resolve("manifest.json").toString();
+    // even options given with their default values: the manifest fixes them
+    Run both = run("export", "--lake", tmp.resolve("lake").toString(), "--out", tmp.resolve("out").toString(), "--as-of-manifest", manifest,
+        "--format", "unified,chatml,axolotl,openai", "--since", "2026-01-01");
+    assertEquals(2, both.code(), both.err());
+    assertTrue(both.err().contains("leave out --format, --since"), both.err());
+    Run missing = run("export", "--lake", tmp.resolve("lake").toString(), "--out", tmp.resolve("out").toString(), "--as-of-manifest", manifest);
+    assertEquals(2, missing.code(), missing.err());
+    assertTrue(missing.err().contains("manifest not found: " + manifest), missing.err());
+  }
+
+  @Test
   void extractThenSqlStatusAsJsonCsvAndTable() throws Exception {
     Path logs = tmp.resolve("logs");
     Files.createDirectories(logs);

@@ -41,24 +41,7 @@ class ExportJobTest extends SparkTestBase {
   static void lakeWithAReview() throws IOException {
     Path logs = tmp.resolve("logs");
     Files.createDirectories(logs);
-    LogLines day = new LogLines();
-    for (int i = 0; i < 40; i++) {
-      String rid = String.format("10%02d000000", i);
-      String ts = String.format("2026-01-25T10:%02d:00.000000", i);
-      day.request(rid, ts, "Go to spot " + i, "main")
-          .tool(rid, ts.replace(":00.000000", ":01.000000"), "get_game_state", "{\"fields\": [\"location\"]}",
-              "{\"success\": true, \"state\": {\"location\": {\"x\": 3200, \"y\": " + (3200 + i) + ", \"plane\": 0}}}")
-          .command(rid, ts.replace(":00.000000", ":02.000000"), "GOTO 3200 " + (3300 + i) + " 0")
-          .response(rid, ts.replace(":00.000000", ":03.000000"), "Walking there.");
-    }
-    // the same request answered the same way twice: one is dropped as a duplicate
-    day.request("1100000000", "2026-01-25T11:00:00.000000", "Bank  open", "main").command("1100000000", "2026-01-25T11:00:01.000000", "BANK_OPEN")
-        .response("1100000000", "2026-01-25T11:00:02.000000", "Opened.")
-        .request("1101000000", "2026-01-25T11:01:00.000000", "Bank open", "main").command("1101000000", "2026-01-25T11:01:01.000000", "BANK_OPEN")
-        .response("1101000000", "2026-01-25T11:01:02.000000", "Opened. ")
-        .request("1200000000", "2026-01-25T12:00:00.000000", "Do the fishing routine", "main").command("1200000000", "2026-01-25T12:00:01.000000", "FISH_DRAYNOR_LOOP")
-        .response("1200000000", "2026-01-25T12:00:02.000000", "Started the routine.");
-    Files.writeString(logs.resolve("conversations_2026-01-25.jsonl"), day.text());
+    Files.writeString(logs.resolve("conversations_2026-01-25.jsonl"), day(0, 40, "Walking there."));
     ExtractJob.Options o = new ExtractJob.Options();
     o.logsDir = logs.toString();
     o.lakeDir = tmp.resolve("lake").toString();
@@ -66,13 +49,42 @@ class ExportJobTest extends SparkTestBase {
     lake = new Lake(spark, o.lakeDir);
     String fishing = lake.read(TableNames.EXAMPLES).where("user_message = 'Do the fishing routine'").select("id").first().getString(0);
     Path review = tmp.resolve("review.jsonl");
-    Files.writeString(review, "{\"id\": \"" + fishing + "\", \"example_type\": \"negative\", \"reasoning\": \"No net in the inventory.\", \"quality_score\": 0.2}\n"
-        + "{\"derived_from\": [\"" + fishing + "\"], \"example_type\": \"code_correction\", \"bad_code\": \"send_command(\\\"FISH_DRAYNOR_LOOP\\\")\", "
-        + "\"good_code\": \"get_game_state(fields=[\\\"inventory\\\"])\\nsend_command(\\\"FISH_DRAYNOR_LOOP\\\")\", \"reasoning\": \"Check the net first.\"}\n");
+    Files.writeString(review, reviewOfTheRoutine(fishing));
     EnrichApplyJob.Options a = new EnrichApplyJob.Options();
     a.lakeDir = o.lakeDir;
     a.file = review.toString();
     new EnrichApplyJob(spark, a).execute();
+  }
+
+  /**
+   * A day's log: walks to spots {@code from} until {@code to}, each answered {@code answer}; the
+   * same bank request answered the same way twice (one is dropped as a duplicate); a routine.
+   */
+  static String day(int from, int to, String answer) {
+    LogLines day = new LogLines();
+    for (int i = from; i < to; i++) {
+      String rid = String.format("10%02d000000", i);
+      String ts = String.format("2026-01-25T10:%02d:00.000000", i);
+      day.request(rid, ts, "Go to spot " + i, "main")
+          .tool(rid, ts.replace(":00.000000", ":01.000000"), "get_game_state", "{\"fields\": [\"location\"]}",
+              "{\"success\": true, \"state\": {\"location\": {\"x\": 3200, \"y\": " + (3200 + i) + ", \"plane\": 0}}}")
+          .command(rid, ts.replace(":00.000000", ":02.000000"), "GOTO 3200 " + (3300 + i) + " 0")
+          .response(rid, ts.replace(":00.000000", ":03.000000"), answer);
+    }
+    return day.request("1100000000", "2026-01-25T11:00:00.000000", "Bank  open", "main").command("1100000000", "2026-01-25T11:00:01.000000", "BANK_OPEN")
+        .response("1100000000", "2026-01-25T11:00:02.000000", "Opened.")
+        .request("1101000000", "2026-01-25T11:01:00.000000", "Bank open", "main").command("1101000000", "2026-01-25T11:01:01.000000", "BANK_OPEN")
+        .response("1101000000", "2026-01-25T11:01:02.000000", "Opened. ")
+        .request("1200000000", "2026-01-25T12:00:00.000000", "Do the fishing routine", "main").command("1200000000", "2026-01-25T12:00:01.000000", "FISH_DRAYNOR_LOOP")
+        .response("1200000000", "2026-01-25T12:00:02.000000", "Started the routine.")
+        .text();
+  }
+
+  /** A review file: the routine (example {@code id}) made a negative, and a code correction added from it. */
+  static String reviewOfTheRoutine(String id) {
+    return "{\"id\": \"" + id + "\", \"example_type\": \"negative\", \"reasoning\": \"No net in the inventory.\", \"quality_score\": 0.2}\n"
+        + "{\"derived_from\": [\"" + id + "\"], \"example_type\": \"code_correction\", \"bad_code\": \"send_command(\\\"FISH_DRAYNOR_LOOP\\\")\", "
+        + "\"good_code\": \"get_game_state(fields=[\\\"inventory\\\"])\\nsend_command(\\\"FISH_DRAYNOR_LOOP\\\")\", \"reasoning\": \"Check the net first.\"}\n";
   }
 
   static ExportJob.Result export(Path out, boolean negatives) {
