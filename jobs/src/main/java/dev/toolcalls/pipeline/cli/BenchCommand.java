@@ -41,10 +41,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--small-days", paramLabel = "N", defaultValue = "3", description = "The small input: the last N days (default ${DEFAULT-VALUE}).")
   int smallDays;
 
+  @Option(names = "--nightly", description = "Instead: nightly runs on 30 and 90 days of history (one new day each, against that day alone into an empty lake), a run with nothing new, and the full reprocess of 90 days; each in a fresh JVM.")
+  boolean nightly;
+
   @Mixin ConfigOptions configOptions;
 
   @Override
   public Integer call() throws Exception {
+    if (nightly) return nightly();
     Path logs = dir.resolve("logs");
     List<Path> files = dailyFiles(logs);
     if (files.isEmpty()) {
@@ -86,10 +90,66 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private record Run(double wallSeconds, long bytes, long examples, double startupSeconds, Map<String, Double> stages) {}
+  /**
+   * The nightly figures: history of 30 and of 90 generated days (about 11 MB a day, 1 GB for 90),
+   * each extracted whole (the full reprocess), then one new day with {@code extract --changed}, then
+   * a run with nothing new; and that new day alone into an empty lake, the yardstick.
+   */
+  private int nightly() throws Exception {
+    Path all = dir.resolve("nightly-logs");
+    List<Path> files = dailyFiles(all);
+    if (files.size() < 91) {
+      deleteRecursively(all);
+      DiscordLogGenerator.Options o = new DiscordLogGenerator.Options();
+      o.outDir = all;
+      o.days = 91;
+      o.start = LocalDate.parse("2026-01-01");
+      o.seed = 11;
+      o.targetMb = targetMb;
+      DiscordLogGenerator.Result g = new DiscordLogGenerator(o).generate();
+      System.out.printf("generated %.1f MB of logs (91 days) in %.1f s%n", g.bytes() / 1e6, g.seconds());
+      files = dailyFiles(all);
+      // Written a moment ago: date them back past the settle time, as last night's files would be.
+      for (Path f : files) Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
+    }
+    List<String> lines = new ArrayList<>();
+    for (int history : new int[] {30, 90}) {
+      Path logs = dir.resolve("nightly-" + history + "/logs");
+      Path lake = dir.resolve("nightly-" + history + "/lake");
+      deleteRecursively(logs.getParent());
+      Files.createDirectories(logs);
+      for (Path f : files.subList(0, history)) Files.createLink(logs.resolve(f.getFileName()), f); // same bytes and time, no copy
+      Run full = inFreshJvm("extract --changed: " + history + " days into an empty lake (full reprocess)", lake, List.of("extract", "--logs=" + logs, "--lake=" + lake, "--changed"));
+      Path newDay = files.get(history);
+      Files.createLink(logs.resolve(newDay.getFileName()), newDay);
+      Run night = inFreshJvm("extract --changed: day " + (history + 1) + " on " + history + " days", lake, List.of("extract", "--logs=" + logs, "--lake=" + lake, "--changed"));
+      Run nothing = inFreshJvm("extract --changed: nothing new", lake, List.of("extract", "--logs=" + logs, "--lake=" + lake, "--changed"));
+      Path alone = dir.resolve("nightly-" + history + "/alone");
+      Files.createDirectories(alone.resolve("logs"));
+      Files.createLink(alone.resolve("logs").resolve(newDay.getFileName()), newDay);
+      Run empty = inFreshJvm("extract: day " + (history + 1) + " alone into an empty lake", alone.resolve("lake"), List.of("extract", "--logs=" + alone.resolve("logs"), "--lake=" + alone.resolve("lake")));
+      lines.add(String.format("%3d days of history (%.0f MB): full reprocess %.1f s (%.1f MB/s end to end); new day (%.1f MB): nightly %.1f s vs alone into an empty lake %.1f s (%.2fx); nothing new %.1f s, %d files read",
+          history, full.bytes / 1e6, full.wallSeconds, full.bytes / 1e6 / full.wallSeconds, night.bytes / 1e6, night.wallSeconds, empty.wallSeconds, night.wallSeconds / empty.wallSeconds, nothing.wallSeconds, nothing.files));
+      lines.add("      nightly stages (s): " + night.stages + "; read " + night.files + " files (the new day and its neighbour)");
+    }
+    System.out.println();
+    System.out.println("== nightly benchmark (" + Runtime.getRuntime().availableProcessors() + " cores, fresh JVM per run) ==");
+    lines.forEach(System.out::println);
+    return 0;
+  }
+
+  private record Run(double wallSeconds, long bytes, long examples, double startupSeconds, Map<String, Double> stages, long files) {}
 
   private Run extractInFreshJvm(Path logs, Path lake, String since, Path summary) throws IOException, InterruptedException {
     deleteRecursively(lake);
+    List<String> args = new ArrayList<>(List.of("extract", "--logs=" + logs, "--lake=" + lake));
+    if (since != null) args.add("--since=" + since);
+    return inFreshJvm("extract " + (since == null ? "--all" : "--since " + since), summary, args);
+  }
+
+  /** Runs a command in a fresh JVM, as a user would, and reads its --summary-json. */
+  private Run inFreshJvm(String what, Path lakeOrSummary, List<String> args) throws IOException, InterruptedException {
+    Path summary = lakeOrSummary.toString().endsWith(".json") ? lakeOrSummary : lakeOrSummary.resolveSibling(lakeOrSummary.getFileName() + "-summary.json");
     Files.deleteIfExists(summary);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -99,29 +159,31 @@ public final class BenchCommand implements Callable<Integer> {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(PipelineCli.class.getName());
-    cmd.add("extract");
-    cmd.add("--logs=" + logs);
-    cmd.add("--lake=" + lake);
-    if (since != null) cmd.add("--since=" + since);
+    cmd.addAll(args);
     cmd.add("--summary-json=" + summary);
     if (configOptions.confDir != null) cmd.add("--conf-dir=" + configOptions.confDir);
     if (configOptions.configFile != null) cmd.add("--config=" + configOptions.configFile);
     if (configOptions.profile != null) cmd.add("--profile=" + configOptions.profile);
     for (String c : configOptions.overrides) cmd.add("--conf=" + c);
-    System.out.println("running: extract " + (since == null ? "--all" : "--since " + since) + " in a fresh JVM ...");
+    System.out.println("running: " + what + " in a fresh JVM ...");
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).inheritIO().start();
     int code = p.waitFor();
     double wall = (System.nanoTime() - t0) / 1e9;
     if (code != 0) throw new IllegalStateException("the extract run failed with exit code " + code);
     JsonNode s = new ObjectMapper().readTree(summary.toFile());
-    JsonNode src = s.path("extract").path("sources").get(0);
+    long bytes = 0, examples = 0, files = 0;
+    for (JsonNode src : s.path("extract").path("sources")) {
+      bytes += src.path("bytesRead").asLong();
+      examples += src.path("examplesWritten").asLong();
+      files += src.path("filesRead").asLong();
+    }
     Map<String, Double> stages = new java.util.LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = s.path("extract").path("stageSeconds").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       stages.put(e.getKey(), e.getValue().asDouble());
     }
-    return new Run(wall, src.path("bytesRead").asLong(), src.path("examplesWritten").asLong(), s.path("startup_seconds").asDouble(), stages);
+    return new Run(wall, bytes, examples, s.path("startup_seconds").asDouble(), stages, files);
   }
 
   /** One thread, every line through Jackson's streaming parser: the bare cost of reading the JSON. */

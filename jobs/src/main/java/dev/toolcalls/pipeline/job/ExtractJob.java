@@ -106,9 +106,10 @@ public final class ExtractJob {
     LakeLock lock = LakeLock.acquire(lake.root(), "extract " + runId);
     try {
       Map<String, List<String>> gone = new TreeMap<>();
+      Map<String, Integer> unchanged = new TreeMap<>();
       List<Row> sameContent = new ArrayList<>();
       jsc.setJobGroup(runId, "extract: planning", false);
-      List<SourceRead> reads = timer.time("plan", () -> plan(jsc, lake, rules, discordSettings, gone, sameContent));
+      List<SourceRead> reads = timer.time("plan", () -> plan(jsc, lake, rules, discordSettings, gone, unchanged, sameContent));
       jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
       RuleColumns.register(spark, rules);
       String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
@@ -120,7 +121,7 @@ public final class ExtractJob {
         return v;
       });
       Long orphans = lake.exists(TableNames.ENRICHMENTS) ? timer.time("orphans", () -> Enrichments.orphans(lake).count()) : null;
-      return new ExtractResult(runId, lake.root(), rules.version, summaries, timer.seconds(), versions, orphans, gone);
+      return new ExtractResult(runId, lake.root(), rules.version, summaries, timer.seconds(), versions, orphans, gone, unchanged);
     } finally {
       jsc.clearJobGroup();
       lock.close();
@@ -133,7 +134,7 @@ public final class ExtractJob {
    * in a nightly run, files whose time moved but whose content hash did not are not read, and their
    * refreshed ingest_log rows are put in {@code sameContent}.
    */
-  private List<SourceRead> plan(JavaSparkContext jsc, Lake lake, Rules rules, DiscordSettings discordSettings, Map<String, List<String>> gone, List<Row> sameContent) {
+  private List<SourceRead> plan(JavaSparkContext jsc, Lake lake, Rules rules, DiscordSettings discordSettings, Map<String, List<String>> gone, Map<String, Integer> unchanged, List<Row> sameContent) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     HadoopConf hadoopConf = new HadoopConf(hadoop);
     List<SourceRead> reads = new ArrayList<>();
@@ -143,7 +144,9 @@ public final class ExtractJob {
       if (options.days.isAll()) putIfAny(gone, Sources.DISCORD, ChangedFiles.gone(files, seen, true));
       if (options.changedOnly) {
         sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(files, seen), seen));
+        int listed = files.size();
         files = ChangedFiles.selectWithNeighbours(files, seen);
+        unchanged.put(Sources.DISCORD, listed - files.size());
       }
       if (!files.isEmpty()) reads.add(new SourceRead(Sources.DISCORD, options.logsDir, files, new DiscordReadFunction(discordSettings, hadoopConf), ExamplesSchema.EXTRACTED));
     }
@@ -153,7 +156,9 @@ public final class ExtractJob {
       putIfAny(gone, Sources.JOURNAL, ChangedFiles.gone(files, seen, false));
       if (options.changedOnly) {
         sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(files, seen), seen));
+        int listed = files.size();
         files = ChangedFiles.select(files, seen);
+        unchanged.put(Sources.JOURNAL, listed - files.size());
       }
       String commandTool = rules.tools.commandTools().get(0);
       JournalParser.Settings settings = new JournalParser.Settings(commandTool, rules.tools.commandArgument());
@@ -165,7 +170,9 @@ public final class ExtractJob {
       putIfAny(gone, Sources.CLAUDE_SESSION, ChangedFiles.gone(files, seen, false));
       if (options.changedOnly) {
         sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(files, seen), seen));
+        int listed = files.size();
         files = ChangedFiles.select(files, seen);
+        unchanged.put(Sources.CLAUDE_SESSION, listed - files.size());
       }
       SessionSettings settings = SessionSettings.from(config, rules.tools);
       if (!files.isEmpty()) reads.add(new SourceRead(Sources.CLAUDE_SESSION, options.sessionsDir, files, new SessionReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));

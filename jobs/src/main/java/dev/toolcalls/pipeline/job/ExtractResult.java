@@ -14,7 +14,9 @@ public record ExtractResult(
     /** Reviews whose example is gone after this run; null when there are no reviews yet. */
     Long orphanedReviews,
     /** Per source, files extracted before that are no longer in the input: their rows are kept. */
-    Map<String, List<String>> goneFromInput) {
+    Map<String, List<String>> goneFromInput,
+    /** Per source, in a nightly run: files unchanged since the last run, not read. */
+    Map<String, Integer> unchangedFiles) {
 
   /** Immutable: the maps and lists are copies (insertion order kept), so a result cannot change after it is returned. */
   public ExtractResult {
@@ -24,6 +26,7 @@ public record ExtractResult(
     java.util.Map<String, List<String>> gone = new java.util.TreeMap<>();
     goneFromInput.forEach((s, files) -> gone.put(s, List.copyOf(files)));
     goneFromInput = java.util.Collections.unmodifiableMap(gone);
+    unchangedFiles = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(unchangedFiles));
   }
 
   /** One source's counts. */
@@ -86,6 +89,7 @@ public record ExtractResult(
     stageSeconds.forEach((k, v) -> sb.append(String.format("%s %.2f; ", k, v)));
     sb.append('\n');
     sb.append("  table versions: ").append(tableVersions).append('\n');
+    unchangedFiles.forEach((source, n) -> sb.append(String.format("  %s: %d file(s) unchanged since the last run, not read%n", source, n)));
     goneFromInput.forEach((source, files) -> sb.append(String.format(
         "  %s: %d file(s) extracted before are gone from the input; their rows are kept (`status` lists them): %s%s%n",
         source, files.size(), String.join(", ", files.subList(0, Math.min(5, files.size()))), files.size() > 5 ? ", ..." : "")));

@@ -157,4 +157,30 @@ class PipelineCliTest extends SparkTestBase {
     assertEquals(0, view.code(), view.err());
     assertTrue(view.out().contains("\"reviewed\":false"), view.out());
   }
+
+  @Test
+  void sqlReadsEarlierVersionsByNumberAndByTime() throws Exception {
+    Path logs = tmp.resolve("logs-history");
+    Files.createDirectories(logs);
+    Files.writeString(logs.resolve("conversations_2026-02-01.jsonl"), new LogLines()
+        .request("1000000001", "2026-02-01T10:00:00.000000", "Bank open", "aux").command("1000000001", "2026-02-01T10:00:01.000000", "BANK_OPEN")
+        .response("1000000001", "2026-02-01T10:00:02.000000", "Opened.").text());
+    settled(logs);
+    String lake = tmp.resolve("lake-history").toString();
+    assertEquals(0, run("extract", "--logs", logs.toString(), "--lake", lake).code());
+    Run history = run("sql", "--lake", lake, "--format", "json", "DESCRIBE HISTORY examples");
+    assertEquals(0, history.code(), history.err());
+    String at = new ObjectMapper().readTree(history.out().strip().lines().findFirst().orElseThrow()).path("timestamp").asText();
+    Files.writeString(logs.resolve("conversations_2026-02-02.jsonl"), new LogLines()
+        .request("1000000002", "2026-02-02T10:00:00.000000", "Fish", "aux").command("1000000002", "2026-02-02T10:00:01.000000", "FISH")
+        .response("1000000002", "2026-02-02T10:00:02.000000", "Fishing.").text());
+    settled(logs);
+    Thread.sleep(1100); // commit times have a second's resolution in TIMESTAMP AS OF
+    assertEquals(0, run("extract", "--logs", logs.toString(), "--lake", lake, "--changed").code());
+
+    assertEquals("n\n2\n", run("sql", "--lake", lake, "--format", "csv", "SELECT count(*) AS n FROM examples").out().replace("\r\n", "\n"));
+    assertEquals("n\n1\n", run("sql", "--lake", lake, "--format", "csv", "SELECT count(*) AS n FROM examples VERSION AS OF 0").out().replace("\r\n", "\n"));
+    Run byTime = run("sql", "--lake", lake, "--format", "csv", "SELECT count(*) AS n FROM examples TIMESTAMP AS OF '" + at + "'");
+    assertEquals("n\n1\n", byTime.out().replace("\r\n", "\n"), byTime.err());
+  }
 }
