@@ -1,7 +1,5 @@
 package dev.toolcalls.pipeline.job;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.source.InputFile;
@@ -15,7 +13,6 @@ import java.util.TreeSet;
 import dev.toolcalls.pipeline.source.ContentHash;
 import dev.toolcalls.pipeline.spark.HadoopConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import scala.Tuple2;
 
@@ -36,11 +33,10 @@ final class ChangedFiles {
   static Map<String, Seen> lastSeen(Lake lake, String source) {
     Map<String, Seen> out = new HashMap<>();
     if (!lake.exists(TableNames.INGEST_LOG)) return out;
-    Dataset<Row> log = lake.read(TableNames.INGEST_LOG);
-    // Lakes made before the column existed have no hash: those files are judged by size and time.
-    if (!java.util.Arrays.asList(log.columns()).contains(IngestLogSchema.CONTENT_HASH)) log = log.withColumn(IngestLogSchema.CONTENT_HASH, lit(null).cast("string"));
-    // One row per input file (the folder's size, not the data's): small enough for the driver.
-    for (Row r : log.where(col(IngestLogSchema.SOURCE).equalTo(source)).selectExpr(IngestLogSchema.TABLE.fieldNames()).collectAsList()) {
+    // One row per input file (the folder's size, not the data's), read on the driver without a
+    // Spark job; a lake from before content_hash existed reads it as null (judged by size and time).
+    for (Row r : lake.readSmall(TableNames.INGEST_LOG, IngestLogSchema.TABLE)) {
+      if (!source.equals(r.getAs(IngestLogSchema.SOURCE))) continue;
       out.put(r.getAs(IngestLogSchema.SOURCE_FILE), new Seen(r.<Long>getAs(IngestLogSchema.SIZE_BYTES), r.<java.sql.Timestamp>getAs(IngestLogSchema.MODIFIED_TIME).getTime(),
           "ok".equals(r.getAs(IngestLogSchema.STATUS)), r.getAs(IngestLogSchema.CONTENT_HASH), r));
     }

@@ -120,7 +120,8 @@ public final class ExtractJob {
         for (String t : lake.existingTables()) v.put(t, lake.version(t));
         return v;
       });
-      Long orphans = lake.exists(TableNames.ENRICHMENTS) ? timer.time("orphans", () -> Enrichments.orphans(lake).count()) : null;
+      // Only a run that wrote examples can orphan a review; a run with nothing new skips the Spark job.
+      Long orphans = !reads.isEmpty() && lake.exists(TableNames.ENRICHMENTS) ? timer.time("orphans", () -> Enrichments.orphans(lake).count()) : null;
       return new ExtractResult(runId, lake.root(), rules.version, summaries, timer.seconds(), versions, orphans, gone, unchanged);
     } finally {
       jsc.clearJobGroup();

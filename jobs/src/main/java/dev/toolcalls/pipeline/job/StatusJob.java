@@ -1,7 +1,5 @@
 package dev.toolcalls.pipeline.job;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.source.InputFile;
@@ -48,8 +46,8 @@ public final class StatusJob {
     Lake lake = new Lake(spark, lakeDir);
     Map<String, Row> ingested = new HashMap<>();
     if (lake.exists(TableNames.INGEST_LOG)) {
-      for (Row r : lake.read(TableNames.INGEST_LOG).where(col(IngestLogSchema.SOURCE).equalTo(Sources.DISCORD)).collectAsList()) {
-        ingested.put(r.getAs(IngestLogSchema.SOURCE_FILE), r);
+      for (Row r : lake.readSmall(TableNames.INGEST_LOG, IngestLogSchema.TABLE)) {
+        if (Sources.DISCORD.equals(r.getAs(IngestLogSchema.SOURCE))) ingested.put(r.getAs(IngestLogSchema.SOURCE_FILE), r);
       }
     }
     List<DayStatus> days = new ArrayList<>();

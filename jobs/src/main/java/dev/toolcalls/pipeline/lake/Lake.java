@@ -33,8 +33,20 @@ public final class Lake {
     return root + "/" + table;
   }
 
+  /** Whether the table has a commit: a look at its _delta_log folder, no Spark job. */
   public boolean exists(String table) {
-    return DeltaTable.isDeltaTable(spark, path(table));
+    try {
+      Path log = new Path(path(table), "_delta_log");
+      org.apache.hadoop.fs.FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return fs.exists(log) && version(table) >= 0;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot look at " + path(table) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every row of a small table (ingest_log), read on the driver without a Spark job (see SmallTable). */
+  public List<Row> readSmall(String table, StructType schema) {
+    return SmallTable.readAll(spark.sparkContext().hadoopConfiguration(), path(table), schema);
   }
 
   /** Fails with a clear message, before any work, when a table the command needs is not there. */
