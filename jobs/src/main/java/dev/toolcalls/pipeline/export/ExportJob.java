@@ -150,7 +150,8 @@ public final class ExportJob {
     List<String> tables = lake.registerTables();
     Map<String, Long> versions = new LinkedHashMap<>();
     if (asOf == null) {
-      for (String t : tables) versions.put(t, lake.version(t));
+      // The statistics tables are computed from the others and not read here: not what an export was made from.
+      for (String t : tables) if (!TableNames.STATISTICS.contains(t)) versions.put(t, lake.version(t));
       Enrichments.registerTrainingView(spark, tables.contains(TableNames.ENRICHMENTS));
     } else {
       versions.putAll(asOf.tableVersions());
