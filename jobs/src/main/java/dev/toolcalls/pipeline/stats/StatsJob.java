@@ -12,7 +12,6 @@ import dev.toolcalls.schemas.StatsSchemas;
 import dev.toolcalls.schemas.TableNames;
 import io.delta.tables.DeltaTable;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,13 +50,7 @@ public final class StatsJob {
 
     public Options validate() {
       if (lakeDir == null || lakeDir.isBlank()) throw new BadInputException("--lake is required");
-      if (since != null) {
-        try {
-          since = LocalDate.parse(since).toString();
-        } catch (java.time.format.DateTimeParseException e) {
-          throw new BadInputException("--since expects a date YYYY-MM-DD, not '" + since + "'");
-        }
-      }
+      if (since != null) since = dev.toolcalls.pipeline.config.OptionValues.day("--since", since);
       return this;
     }
   }
