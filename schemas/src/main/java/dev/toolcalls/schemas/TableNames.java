@@ -8,12 +8,22 @@ public final class TableNames {
   public static final String QUARANTINE = "quarantine";
   public static final String INGEST_LOG = "ingest_log";
   public static final String ENRICHMENTS = "enrichments";
+  public static final String QUALITY_STATS = "quality_stats";
+  public static final String TOOL_STATS = "tool_stats";
+  public static final String ENRICHMENT_COVERAGE = "enrichment_coverage";
+  public static final String QUALITY_DRIFT = "quality_drift";
 
   /** The view: examples with every enrichment applied, plus the examples reviews added. */
   public static final String TRAINING_EXAMPLES = "training_examples";
 
   /** Tables in the order the SQL command registers them. */
-  public static final List<String> ALL = List.of(EXAMPLES, QUARANTINE, INGEST_LOG, ENRICHMENTS);
+  public static final List<String> ALL = List.of(EXAMPLES, QUARANTINE, INGEST_LOG, ENRICHMENTS, QUALITY_STATS, TOOL_STATS, ENRICHMENT_COVERAGE, QUALITY_DRIFT);
+
+  /**
+   * Tables computed from the others by {@code stats}: an export does not read them, so their
+   * versions are not part of what an export was made from.
+   */
+  public static final List<String> STATISTICS = List.of(QUALITY_STATS, TOOL_STATS, ENRICHMENT_COVERAGE, QUALITY_DRIFT);
 
   private TableNames() {}
 }

@@ -44,11 +44,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--nightly", description = "Instead: nightly runs on 30 and 90 days of history (one new day each, against that day alone into an empty lake), a run with nothing new, and the full reprocess of 90 days; each in a fresh JVM.")
   boolean nightly;
 
+  @Option(names = "--stats", description = "Instead: the statistics job on --rows generated examples (written directly as an examples table, once), in a fresh JVM: wall time, rows/s, peak heap.")
+  boolean stats;
+
+  @Option(names = "--rows", paramLabel = "N", defaultValue = "10000000", description = "Examples for --stats (default ${DEFAULT-VALUE}).")
+  long rows;
+
   @Mixin ConfigOptions configOptions;
 
   @Override
   public Integer call() throws Exception {
     if (nightly) return nightly();
+    if (stats) return stats();
     Path logs = dir.resolve("logs");
     List<Path> files = dailyFiles(logs);
     if (files.isEmpty()) {
@@ -138,6 +145,34 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The statistics figures: {@code rows} examples generated straight into {@code <dir>/stats-<rows>/lake}
+   * (kept for the next time), then {@code stats} on them in a fresh JVM.
+   */
+  private int stats() throws Exception {
+    Path lake = dir.resolve("stats-" + rows + "/lake");
+    if (!Files.isDirectory(lake.resolve("examples/_delta_log"))) {
+      deleteRecursively(lake);
+      org.apache.spark.sql.SparkSession spark = dev.toolcalls.pipeline.spark.SparkSessions.getOrCreate(configOptions.load(), "pipeline bench --stats");
+      long t0 = System.nanoTime();
+      dev.toolcalls.pipeline.generate.SyntheticExamples.rows(spark, rows, days).write().format("delta")
+          .partitionBy(dev.toolcalls.schemas.ExamplesSchema.PARTITION_COLUMNS.toArray(new String[0])).save(lake.resolve("examples").toString());
+      System.out.printf("generated %d examples over %d days in %.1f s%n", rows, days, (System.nanoTime() - t0) / 1e9);
+      spark.stop();
+    }
+    Path summary = dir.resolve("stats-" + rows + "/summary.json");
+    Child c = launch("stats on " + rows + " examples", summary, List.of("stats", "--lake=" + lake));
+    System.out.println();
+    System.out.println("== statistics benchmark (" + Runtime.getRuntime().availableProcessors() + " cores, fresh JVM) ==");
+    System.out.printf("%d examples: %.1f s wall (%.0f examples/s end to end; JVM start to Spark session %.2f s)%n", rows, c.wallSeconds, rows / c.wallSeconds,
+        c.summary.path("startup_seconds").asDouble());
+    System.out.printf("peak heap (sum of the heap pools' peaks, driver and local executors in one JVM): %.0f MB of %.0f MB max%n",
+        c.summary.path("peak_heap_bytes").asDouble() / 1e6, c.summary.path("max_heap_bytes").asDouble() / 1e6);
+    System.out.println("rows written: " + c.summary.path("stats").path("rowsWritten"));
+    System.out.println("stages (s): " + c.summary.path("stats").path("stageSeconds"));
+    return 0;
+  }
+
   private record Run(double wallSeconds, long bytes, long examples, double startupSeconds, Map<String, Double> stages, long files) {}
 
   private Run extractInFreshJvm(Path logs, Path lake, String since, Path summary) throws IOException, InterruptedException {
@@ -147,9 +182,10 @@ public final class BenchCommand implements Callable<Integer> {
     return inFreshJvm("extract " + (since == null ? "--all" : "--since " + since), summary, args);
   }
 
-  /** Runs a command in a fresh JVM, as a user would, and reads its --summary-json. */
-  private Run inFreshJvm(String what, Path lakeOrSummary, List<String> args) throws IOException, InterruptedException {
-    Path summary = lakeOrSummary.toString().endsWith(".json") ? lakeOrSummary : lakeOrSummary.resolveSibling(lakeOrSummary.getFileName() + "-summary.json");
+  private record Child(double wallSeconds, JsonNode summary) {}
+
+  /** Runs a command in a fresh JVM with this JVM's options, as a user would, and reads its --summary-json. */
+  private Child launch(String what, Path summary, List<String> args) throws IOException, InterruptedException {
     Files.deleteIfExists(summary);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -170,8 +206,16 @@ public final class BenchCommand implements Callable<Integer> {
     Process p = new ProcessBuilder(cmd).inheritIO().start();
     int code = p.waitFor();
     double wall = (System.nanoTime() - t0) / 1e9;
-    if (code != 0) throw new IllegalStateException("the extract run failed with exit code " + code);
-    JsonNode s = new ObjectMapper().readTree(summary.toFile());
+    if (code != 0) throw new IllegalStateException("the " + args.get(0) + " run failed with exit code " + code);
+    return new Child(wall, new ObjectMapper().readTree(summary.toFile()));
+  }
+
+  /** Runs extract in a fresh JVM, as a user would, and reads its --summary-json. */
+  private Run inFreshJvm(String what, Path lakeOrSummary, List<String> args) throws IOException, InterruptedException {
+    Path summary = lakeOrSummary.toString().endsWith(".json") ? lakeOrSummary : lakeOrSummary.resolveSibling(lakeOrSummary.getFileName() + "-summary.json");
+    Child c = launch(what, summary, args);
+    JsonNode s = c.summary;
+    double wall = c.wallSeconds;
     long bytes = 0, examples = 0, files = 0;
     for (JsonNode src : s.path("extract").path("sources")) {
       bytes += src.path("bytesRead").asLong();

@@ -1,14 +1,11 @@
 package dev.toolcalls.pipeline.cli;
 
-import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.job.ExtractJob;
 import dev.toolcalls.pipeline.job.ExtractResult;
 import dev.toolcalls.pipeline.source.SourceFiles;
 import dev.toolcalls.pipeline.spark.SparkSessions;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
@@ -76,10 +73,6 @@ public final class ExtractCommand implements Callable<Integer> {
   }
 
   static String day(String value, String option) {
-    try {
-      return LocalDate.parse(value).toString();
-    } catch (DateTimeParseException e) {
-      throw new BadInputException(option + " expects a date YYYY-MM-DD, not '" + value + "'");
-    }
+    return dev.toolcalls.pipeline.config.OptionValues.day(option, value);
   }
 }

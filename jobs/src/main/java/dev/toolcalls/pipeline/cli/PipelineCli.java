@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       EnrichCommand.class,
       ExportCommand.class,
+      StatsCommand.class,
       DiffCommand.class,
       RunCommand.class,
       StatusCommand.class,

@@ -9,6 +9,8 @@ import dev.toolcalls.pipeline.job.ExtractJob;
 import dev.toolcalls.pipeline.job.ExtractResult;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.spark.SparkSessions;
+import dev.toolcalls.pipeline.stats.StatsJob;
+import dev.toolcalls.schemas.TableNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,12 +23,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code run}: the nightly job in one command. Extracts what is new or changed (everything with
- * {@code --full}), then exports the datasets when a table they read has a new version, and prints
- * one summary: files read, rows added / changed / removed per table, quarantined lines, stages.
+ * {@code --full}), then exports the datasets when a table they read has a new version, then
+ * recomputes the statistics tables when examples or enrichments changed, and prints one summary: files read, rows added / changed / removed per table, quarantined lines, stages.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {
-      "The nightly job: extract what is new or changed (with the neighbouring log days), export when a table changed, one summary.",
+      "The nightly job: extract what is new or changed (with the neighbouring log days), export and stats when a table changed, one summary.",
       "--full reprocesses all history (after a parser or rule change) with the same ids; the summary says what changed, `diff` lists it."
     })
 public final class RunCommand implements Callable<Integer> {
@@ -50,6 +52,9 @@ public final class RunCommand implements Callable<Integer> {
     e.lakeDir = inputs.lake;
     e.outDir = out;
     e.validate();
+    StatsJob.Options st = new StatsJob.Options();
+    st.lakeDir = inputs.lake;
+    st.validate();
     PipelineConfig config = configOptions.load();
     SparkSession spark = SparkSessions.getOrCreate(config, "pipeline run");
     double startup = Summaries.secondsSinceJvmStart();
@@ -70,10 +75,18 @@ public final class RunCommand implements Callable<Integer> {
         System.out.printf("    %-12s %d added, %d changed, %d removed (version %d -> %d; `diff` lists them)%n", t.getKey(), d.added(), d.changed(), d.removed(), was, t.getValue());
       }
     }
-    if (exportIsCurrent(Path.of(out), after)) {
+    Map<String, Long> exported = new LinkedHashMap<>(after);
+    exported.keySet().removeAll(TableNames.STATISTICS);
+    if (exportIsCurrent(Path.of(out), exported)) {
       System.out.println("export: up to date with these table versions, not rewritten");
     } else {
       System.out.print(new ExportJob(spark, config, e).execute().toText());
+    }
+    // Like the export: only when examples or enrichments have a version the statistics were not computed from.
+    if (StatsJob.isCurrent(spark, l)) {
+      System.out.println("stats: up to date with these table versions, not recomputed");
+    } else {
+      System.out.print(new StatsJob(spark, config, st).execute().toText());
     }
     System.out.printf("  start-up (JVM start to Spark session ready): %.2f s%n", startup);
     if (extract.hasFailedFiles()) {

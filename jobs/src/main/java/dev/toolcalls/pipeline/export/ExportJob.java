@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -88,13 +87,7 @@ public final class ExportJob {
       if (formats.isEmpty()) throw new BadInputException("--format names no format");
       if (minQuality != null && !(minQuality >= 0 && minQuality <= 1)) throw new BadInputException("--min-quality must be within 0..1");
       if (validationFraction != null && !(validationFraction >= 0 && validationFraction < 1)) throw new BadInputException("--validation-fraction must be within 0..1");
-      if (since != null) {
-        try {
-          since = LocalDate.parse(since).toString();
-        } catch (java.time.format.DateTimeParseException e) {
-          throw new BadInputException("--since expects a date YYYY-MM-DD, not '" + since + "'");
-        }
-      }
+      if (since != null) since = dev.toolcalls.pipeline.config.OptionValues.day("--since", since);
       return this;
     }
 
@@ -150,7 +143,8 @@ public final class ExportJob {
     List<String> tables = lake.registerTables();
     Map<String, Long> versions = new LinkedHashMap<>();
     if (asOf == null) {
-      for (String t : tables) versions.put(t, lake.version(t));
+      // The statistics tables are computed from the others and not read here: not what an export was made from.
+      for (String t : tables) if (!TableNames.STATISTICS.contains(t)) versions.put(t, lake.version(t));
       Enrichments.registerTrainingView(spark, tables.contains(TableNames.ENRICHMENTS));
     } else {
       versions.putAll(asOf.tableVersions());
