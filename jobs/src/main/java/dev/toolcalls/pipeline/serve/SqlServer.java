@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
@@ -43,8 +45,7 @@ public final class SqlServer implements AutoCloseable {
   public static SqlServer start(SparkSession running, String lakeDir, String host, int port) {
     requireFreePort(host, port);
     ReadOnlySql readOnly = new ReadOnlySql();
-    SparkSession session = serverSession(readOnly);
-    if (session.sparkContext() != running.sparkContext()) throw new IllegalStateException("the server session is not on the running SparkContext");
+    SparkSession session = serverSession(running, readOnly);
     List<String> tables = new Lake(session, lakeDir).registerTables();
     if (tables.isEmpty()) throw new BadInputException("no tables in lake " + lakeDir + " (run extract first)");
     if (tables.contains(TableNames.EXAMPLES)) {
@@ -58,6 +59,7 @@ public final class SqlServer implements AutoCloseable {
     session.conf().set("hive.server2.thrift.bind.host", host);
     session.conf().set("hive.server2.thrift.port", String.valueOf(port));
     session.conf().set("hive.server2.transport.mode", "binary");
+    quietDerby();
     HiveThriftServer2 server = HiveThriftServer2.startWithContext(session.sqlContext());
     SqlServer s = new SqlServer(server, host, port, List.copyOf(tables));
     s.awaitListening(30_000);
@@ -81,20 +83,34 @@ public final class SqlServer implements AutoCloseable {
   /**
    * A new session on the running SparkContext with {@code readOnly} among its extensions (Delta's
    * come from spark.sql.extensions as usual). The builder returns the active or default session
-   * when there is one, so both are set aside for the call and put back after.
+   * when there is one, so both are set aside for the call and put back after; its
+   * {@code sparkContext(sc)} (Scala package-private, so reachable from Java) hands it the running
+   * context directly, without SparkContext.getOrCreate's "existing SparkContext" warning.
    */
-  private static SparkSession serverSession(ReadOnlySql readOnly) {
+  private static SparkSession serverSession(SparkSession running, ReadOnlySql readOnly) {
     synchronized (SparkSession.class) {
       Option<SparkSession> active = SparkSession.getActiveSession();
       Option<SparkSession> fallback = SparkSession.getDefaultSession();
       SparkSession.clearActiveSession();
       SparkSession.clearDefaultSession();
       try {
-        return SparkSession.builder().withExtensions(readOnly).getOrCreate();
+        return SparkSession.builder().sparkContext(running.sparkContext()).withExtensions(readOnly).getOrCreate();
       } finally {
         if (fallback.isDefined()) SparkSession.setDefaultSession(fallback.get()); else SparkSession.clearDefaultSession();
         if (active.isDefined()) SparkSession.setActiveSession(active.get()); else SparkSession.clearActiveSession();
       }
+    }
+  }
+
+  /** The scratch metastore's Derby would write derby.log into the user's current folder. */
+  private static void quietDerby() {
+    if (System.getProperty("derby.stream.error.file") != null) return;
+    try {
+      Path log = Files.createTempFile("serve-sql-derby", ".log");
+      log.toFile().deleteOnExit();
+      System.setProperty("derby.stream.error.file", log.toString());
+    } catch (IOException e) {
+      // derby.log in the current folder, then: untidy, not wrong
     }
   }
 

@@ -81,6 +81,7 @@ class ServeSqlTest extends SparkTestBase {
       try (Connection c = DriverManager.getConnection(server.jdbcUrl(), System.getProperty("user.name"), "");
            Statement st = c.createStatement()) {
         assertEquals(List.of("examples", "quarantine", "ingest_log", "training_examples"), server.tables());
+        st.execute("SET spark.sql.shuffle.partitions=2"); // session settings are not writes
         List<String> listed = new ArrayList<>();
         try (ResultSet rs = c.getMetaData().getTables(null, "default", "%", null)) { // what DBeaver's navigator asks
           while (rs.next()) listed.add(rs.getString("TABLE_NAME") + " " + rs.getString("TABLE_TYPE"));
@@ -97,14 +98,24 @@ class ServeSqlTest extends SparkTestBase {
         assertTrue(delete.getMessage().contains("serve-sql is read-only"), delete.getMessage());
         SQLException drop = assertThrows(SQLException.class, () -> st.execute("DROP TABLE examples"));
         assertTrue(drop.getMessage().contains("serve-sql is read-only: DropTable"), drop.getMessage());
+        for (String write : List.of("UPDATE examples SET quality_score = 0", "MERGE INTO examples t USING examples s ON t.id = s.id WHEN MATCHED THEN DELETE",
+            "CREATE TABLE copy USING delta AS SELECT * FROM examples", "OPTIMIZE examples", "VACUUM examples")) {
+          SQLException e = assertThrows(SQLException.class, () -> st.execute(write), write);
+          assertTrue(e.getMessage().contains("serve-sql is read-only"), write + ": " + e.getMessage());
+        }
         assertEquals(List.of("1"), column(st, "SELECT count(*) FROM examples"));
+        assertEquals(version, lake.version(TableNames.EXAMPLES), "no commit reached the lake");
+        assertEquals(List.of("1", "0"), column(st, "DESCRIBE HISTORY examples"));
+
+        // a run that commits while the server is up is seen by the next query
+        spark.sql("DELETE FROM delta.`" + lake.path(TableNames.EXAMPLES) + "` WHERE user_message = 'day 1'");
+        assertEquals(List.of("0"), column(st, "SELECT count(*) FROM examples"));
       }
       // a second client, in a session of its own, still sees the view
       try (Connection c = DriverManager.getConnection(server.jdbcUrl()); Statement st = c.createStatement()) {
-        assertEquals(List.of("1"), column(st, "SELECT count(*) FROM training_examples"));
+        assertEquals(List.of("0 2"), column(st, "SELECT concat(count(*), ' ', (SELECT count(*) FROM examples VERSION AS OF 0)) FROM training_examples"));
       }
     }
-    assertEquals(version, lake.version(TableNames.EXAMPLES), "no commit reached the lake");
     assertThrows(SQLException.class, () -> DriverManager.getConnection("jdbc:hive2://127.0.0.1:" + port + "/default").close(), "stopped");
   }
 
