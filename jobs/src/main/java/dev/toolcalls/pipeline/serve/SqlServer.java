@@ -66,8 +66,15 @@ public final class SqlServer implements AutoCloseable {
     return s;
   }
 
+  /** The URL clients use; listening on every address (0.0.0.0), they reach it by the machine's name. */
   public String jdbcUrl() {
-    return "jdbc:hive2://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/default";
+    String name = host;
+    try {
+      if (InetAddress.getByName(host).isAnyLocalAddress()) name = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      // keep the address as given
+    }
+    return "jdbc:hive2://" + (name.contains(":") ? "[" + name + "]" : name) + ":" + port + "/default";
   }
 
   /** The names clients can query: the lake's tables and the view. */
@@ -133,9 +140,11 @@ public final class SqlServer implements AutoCloseable {
   /** The Thrift service binds in a thread of its own; clients are told the URL only once it answers. */
   private void awaitListening(long timeoutMillis) {
     long deadline = System.currentTimeMillis() + timeoutMillis;
+    InetSocketAddress probe = new InetSocketAddress(host, port);
+    if (probe.getAddress() != null && probe.getAddress().isAnyLocalAddress()) probe = new InetSocketAddress(InetAddress.getLoopbackAddress(), port); // 0.0.0.0 is no address to connect to
     while (true) {
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(host, port), 1000);
+        s.connect(probe, 1000);
         return;
       } catch (IOException e) {
         if (System.currentTimeMillis() > deadline) {
