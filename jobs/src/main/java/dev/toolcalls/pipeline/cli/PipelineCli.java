@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       ExtractCommand.class,
       SqlCommand.class,
+      ServeSqlCommand.class,
       EnrichCommand.class,
       ExportCommand.class,
       StatsCommand.class,

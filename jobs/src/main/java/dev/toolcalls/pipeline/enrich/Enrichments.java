@@ -120,8 +120,12 @@ public final class Enrichments {
    * VERSION AS OF 3}, see {@code Lake.asOf}); {@code enrichments} null when there are none.
    */
   public static void registerTrainingView(SparkSession spark, String examples, String enrichments) {
-    String sql = enrichments != null ? (REVIEWED_SQL + ADDED_SQL).formatted(examples, enrichments) : EXAMPLES_ONLY_SQL.formatted(examples);
-    spark.sql("CREATE OR REPLACE TEMP VIEW " + TableNames.TRAINING_EXAMPLES + " AS " + sql);
+    spark.sql("CREATE OR REPLACE TEMP VIEW " + TableNames.TRAINING_EXAMPLES + " AS " + trainingViewQuery(examples, enrichments));
+  }
+
+  /** The view's query alone, for a catalog view (serve-sql, whose JDBC sessions see no temp view). */
+  public static String trainingViewQuery(String examples, String enrichments) {
+    return enrichments != null ? (REVIEWED_SQL + ADDED_SQL).formatted(examples, enrichments) : EXAMPLES_ONLY_SQL.formatted(examples);
   }
 
   // %1$s: the examples relation, %2$s: the enrichments relation.

@@ -92,7 +92,7 @@ class PipelineCliTest extends SparkTestBase {
   void helpListsEveryCommandAndEveryOption() {
     Run top = run("--help");
     assertEquals(0, top.code());
-    for (String c : List.of("generate", "extract", "sql", "status", "demo", "bench")) assertTrue(top.out().contains(c), c);
+    for (String c : List.of("generate", "extract", "sql", "serve-sql", "status", "demo", "bench")) assertTrue(top.out().contains(c), c);
     Run extract = run("extract", "--help");
     for (String o : List.of("--logs", "--lake", "--all", "--date", "--since", "--config", "--conf", "--profile")) assertTrue(extract.out().contains(o), o);
   }
