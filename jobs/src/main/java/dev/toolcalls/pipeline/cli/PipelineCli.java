@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       DiffCommand.class,
       RunCommand.class,
       StatusCommand.class,
+      MaintainCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
