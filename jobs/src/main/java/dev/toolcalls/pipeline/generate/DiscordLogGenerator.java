@@ -119,6 +119,10 @@ public final class DiscordLogGenerator {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
         out.write(bytes);
       }
+      // As a bot leaves it: last written just after its day, not a moment ago (which would make an
+      // extract take it for a file still being written; see discord.settle_minutes).
+      long dayEnd = (date.toEpochDay() + 1) * 86_400_000L + 300_000L;
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(Math.min(dayEnd, System.currentTimeMillis() - 3_600_000L)));
       if (index % 7 == 3) {
         Files.writeString(o.outDir.resolve("conversations_" + date + ".log"),
             date + " 08:00:00,123 INFO discord.client: logging in using static token\n" + date + " 08:00:01,456 INFO bot: ready\n");
