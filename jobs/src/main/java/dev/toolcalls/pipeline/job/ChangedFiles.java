@@ -71,7 +71,11 @@ final class ChangedFiles {
     List<Tuple2<String, String>> hashes = jsc.parallelize(candidates, candidates.size())
         .map(f -> {
           org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(f.uri);
-          return new Tuple2<>(f.relativePath, ContentHash.of(p.getFileSystem(hadoop.get()), p));
+          try {
+            return new Tuple2<>(f.relativePath, ContentHash.of(p.getFileSystem(hadoop.get()), p));
+          } catch (java.io.IOException e) {
+            return new Tuple2<>(f.relativePath, ""); // unreadable now: taken as changed, the reader reports it as failed
+          }
         })
         .collect();
     Map<String, InputFile> byPath = new HashMap<>();

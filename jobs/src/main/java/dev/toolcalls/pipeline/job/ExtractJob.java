@@ -365,9 +365,13 @@ public final class ExtractJob {
   /** One ingest_log row per file read (and per file found unchanged by its hash), replacing that file's previous row. */
   private void recordIngest(Lake lake, List<FileReport> reports, Map<String, Long> examples, Map<String, Map<String, Long>> quarantine, List<Row> sameContent, String rulesVersion, String runId, String note) {
     Timestamp now = Timestamp.from(Instant.now());
-    List<Row> rows = new ArrayList<>(sameContent);
+    // A same-content file read anyway (as a changed file's neighbour) gets its row from that read only.
+    Set<String> read = new HashSet<>();
+    for (FileReport r : reports) read.add(key(r.source, r.file.relativePath));
+    List<Row> refreshed = sameContent.stream().filter(r -> !read.contains(key(r.getAs(IngestLogSchema.SOURCE), r.getAs(IngestLogSchema.SOURCE_FILE)))).toList();
+    List<Row> rows = new ArrayList<>(refreshed);
     Map<String, List<String>> filesBySource = new LinkedHashMap<>();
-    for (Row r : sameContent) filesBySource.computeIfAbsent(r.getAs(IngestLogSchema.SOURCE), s -> new ArrayList<>()).add(r.getAs(IngestLogSchema.SOURCE_FILE));
+    for (Row r : refreshed) filesBySource.computeIfAbsent(r.getAs(IngestLogSchema.SOURCE), s -> new ArrayList<>()).add(r.getAs(IngestLogSchema.SOURCE_FILE));
     for (FileReport r : reports) {
       String f = r.file.relativePath;
       String k = key(r.source, f);
