@@ -29,16 +29,16 @@ final class ChangedFiles {
   /** ingest_log's row of one file, as the last run that read it left it. */
   record Seen(long sizeBytes, long modifiedMillis, boolean ok, String contentHash, Row row) {}
 
-  /** ingest_log's view of one source, by relative path. */
-  static Map<String, Seen> lastSeen(Lake lake, String source) {
-    Map<String, Seen> out = new HashMap<>();
+  /** ingest_log's view of every source: source to relative path to the file's last row. */
+  static Map<String, Map<String, Seen>> lastSeen(Lake lake) {
+    Map<String, Map<String, Seen>> out = new HashMap<>();
     if (!lake.exists(TableNames.INGEST_LOG)) return out;
     // One row per input file (the folder's size, not the data's), read on the driver without a
     // Spark job; a lake from before content_hash existed reads it as null (judged by size and time).
     for (Row r : lake.readSmall(TableNames.INGEST_LOG, IngestLogSchema.TABLE)) {
-      if (!source.equals(r.getAs(IngestLogSchema.SOURCE))) continue;
-      out.put(r.getAs(IngestLogSchema.SOURCE_FILE), new Seen(r.<Long>getAs(IngestLogSchema.SIZE_BYTES), r.<java.sql.Timestamp>getAs(IngestLogSchema.MODIFIED_TIME).getTime(),
-          "ok".equals(r.getAs(IngestLogSchema.STATUS)), r.getAs(IngestLogSchema.CONTENT_HASH), r));
+      out.computeIfAbsent(r.getAs(IngestLogSchema.SOURCE), s -> new HashMap<>()).put(r.getAs(IngestLogSchema.SOURCE_FILE),
+          new Seen(r.<Long>getAs(IngestLogSchema.SIZE_BYTES), r.<java.sql.Timestamp>getAs(IngestLogSchema.MODIFIED_TIME).getTime(),
+              "ok".equals(r.getAs(IngestLogSchema.STATUS)), r.getAs(IngestLogSchema.CONTENT_HASH), r));
     }
     return out;
   }

@@ -138,43 +138,22 @@ public final class ExtractJob {
   private List<SourceRead> plan(JavaSparkContext jsc, Lake lake, Rules rules, DiscordSettings discordSettings, Map<String, List<String>> gone, Map<String, Integer> unchanged, List<Row> sameContent) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     HadoopConf hadoopConf = new HadoopConf(hadoop);
+    // ingest_log read once for every source (on the driver, no Spark job).
+    Map<String, Map<String, ChangedFiles.Seen>> seenBySource = ChangedFiles.lastSeen(lake);
+    Planner planner = new Planner(jsc, hadoopConf, seenBySource, gone, unchanged, sameContent);
     List<SourceRead> reads = new ArrayList<>();
     if (options.logsDir != null) {
-      List<InputFile> files = SourceFiles.daily(hadoop, options.logsDir, discordSettings.filePattern, options.days);
-      Map<String, ChangedFiles.Seen> seen = ChangedFiles.lastSeen(lake, Sources.DISCORD);
-      if (options.days.isAll()) putIfAny(gone, Sources.DISCORD, ChangedFiles.gone(files, seen, true));
-      if (options.changedOnly) {
-        sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(files, seen), seen));
-        int listed = files.size();
-        files = ChangedFiles.selectWithNeighbours(files, seen);
-        unchanged.put(Sources.DISCORD, listed - files.size());
-      }
+      List<InputFile> files = planner.toRead(Sources.DISCORD, SourceFiles.daily(hadoop, options.logsDir, discordSettings.filePattern, options.days), true, options.days.isAll());
       if (!files.isEmpty()) reads.add(new SourceRead(Sources.DISCORD, options.logsDir, files, new DiscordReadFunction(discordSettings, hadoopConf), ExamplesSchema.EXTRACTED));
     }
     if (options.journalsDir != null) {
-      List<InputFile> files = SourceFiles.matching(hadoop, options.journalsDir, JournalFiles::isJournal, "*.md journals");
-      Map<String, ChangedFiles.Seen> seen = ChangedFiles.lastSeen(lake, Sources.JOURNAL);
-      putIfAny(gone, Sources.JOURNAL, ChangedFiles.gone(files, seen, false));
-      if (options.changedOnly) {
-        sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(files, seen), seen));
-        int listed = files.size();
-        files = ChangedFiles.select(files, seen);
-        unchanged.put(Sources.JOURNAL, listed - files.size());
-      }
+      List<InputFile> files = planner.toRead(Sources.JOURNAL, SourceFiles.matching(hadoop, options.journalsDir, JournalFiles::isJournal, "*.md journals"), false, true);
       String commandTool = rules.tools.commandTools().get(0);
       JournalParser.Settings settings = new JournalParser.Settings(commandTool, rules.tools.commandArgument());
       if (!files.isEmpty()) reads.add(new SourceRead(Sources.JOURNAL, options.journalsDir, files, new JournalReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
     }
     if (options.sessionsDir != null) {
-      List<InputFile> files = SourceFiles.matching(hadoop, options.sessionsDir, SessionFiles::isSession, "Claude Code transcripts (*.jsonl)");
-      Map<String, ChangedFiles.Seen> seen = ChangedFiles.lastSeen(lake, Sources.CLAUDE_SESSION);
-      putIfAny(gone, Sources.CLAUDE_SESSION, ChangedFiles.gone(files, seen, false));
-      if (options.changedOnly) {
-        sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(files, seen), seen));
-        int listed = files.size();
-        files = ChangedFiles.select(files, seen);
-        unchanged.put(Sources.CLAUDE_SESSION, listed - files.size());
-      }
+      List<InputFile> files = planner.toRead(Sources.CLAUDE_SESSION, SourceFiles.matching(hadoop, options.sessionsDir, SessionFiles::isSession, "Claude Code transcripts (*.jsonl)"), false, true);
       SessionSettings settings = SessionSettings.from(config, rules.tools);
       if (!files.isEmpty()) reads.add(new SourceRead(Sources.CLAUDE_SESSION, options.sessionsDir, files, new SessionReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
     }
@@ -182,9 +161,43 @@ public final class ExtractJob {
     return reads;
   }
 
-  private static void putIfAny(Map<String, List<String>> into, String source, List<String> files) {
-    if (!files.isEmpty()) into.put(source, files);
+  /** The same planning steps for every source: what is gone, what only moved in time, what to read. */
+  private final class Planner {
+    private final JavaSparkContext jsc;
+    private final HadoopConf hadoopConf;
+    private final Map<String, Map<String, ChangedFiles.Seen>> seenBySource;
+    private final Map<String, List<String>> gone;
+    private final Map<String, Integer> unchanged;
+    private final List<Row> sameContent;
+
+    Planner(JavaSparkContext jsc, HadoopConf hadoopConf, Map<String, Map<String, ChangedFiles.Seen>> seenBySource,
+        Map<String, List<String>> gone, Map<String, Integer> unchanged, List<Row> sameContent) {
+      this.jsc = jsc;
+      this.hadoopConf = hadoopConf;
+      this.seenBySource = seenBySource;
+      this.gone = gone;
+      this.unchanged = unchanged;
+      this.sameContent = sameContent;
+    }
+
+    /**
+     * The listed files this run reads: all of them, or in a nightly run the changed ones (with their
+     * neighbour days for daily logs). Files ingest_log knows that a whole listing lacks go to {@code gone}.
+     */
+    List<InputFile> toRead(String source, List<InputFile> listed, boolean daily, boolean wholeListing) {
+      Map<String, ChangedFiles.Seen> seen = new HashMap<>(seenBySource.getOrDefault(source, Map.of()));
+      if (wholeListing) {
+        List<String> missing = ChangedFiles.gone(listed, seen, daily);
+        if (!missing.isEmpty()) gone.put(source, missing);
+      }
+      if (!options.changedOnly) return listed;
+      sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(listed, seen), seen));
+      List<InputFile> files = daily ? ChangedFiles.selectWithNeighbours(listed, seen) : ChangedFiles.select(listed, seen);
+      unchanged.put(source, listed.size() - files.size());
+      return files;
+    }
   }
+
 
   private List<ExtractResult.SourceSummary> extract(
       JavaSparkContext jsc, Lake lake, List<SourceRead> reads, DiscordSettings discordSettings, Rules rules, String runId, String note, StageTimer timer, List<Row> sameContent) {

@@ -1,22 +1,13 @@
 package dev.toolcalls.pipeline.source.discord;
 
-import dev.toolcalls.pipeline.source.ContentHash;
 import dev.toolcalls.pipeline.source.ExtractRecord;
-import dev.toolcalls.pipeline.util.Closeables;
 import dev.toolcalls.pipeline.source.FileReport;
 import dev.toolcalls.pipeline.source.InputFile;
+import dev.toolcalls.pipeline.source.StreamedFile;
 import dev.toolcalls.pipeline.spark.HadoopConf;
 import dev.toolcalls.schemas.Sources;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Collections;
 import java.util.Iterator;
-import java.util.zip.GZIPInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.util.TaskCompletionListener;
 
 /** The first pass, one task per file: opens it through Hadoop's FileSystem and streams it once. */
 public final class DiscordReadFunction implements FlatMapFunction<InputFile, ExtractRecord> {
@@ -32,23 +23,6 @@ public final class DiscordReadFunction implements FlatMapFunction<InputFile, Ext
   @Override
   public Iterator<ExtractRecord> call(InputFile file) {
     FileReport report = new FileReport(Sources.DISCORD, file);
-    ContentHash.HashingStream raw = null;
-    InputStream in;
-    try {
-      Path path = new Path(file.uri);
-      FileSystem fs = path.getFileSystem(hadoopConf.get());
-      raw = ContentHash.wrap(fs.open(path, 1 << 20));
-      in = file.gzipped() ? new GZIPInputStream(raw, 1 << 16) : raw;
-    } catch (IOException e) {
-      Closeables.closeQuietly(raw); // an empty or non-gzip .gz fails in the constructor, after the open
-      report.error = e.getClass().getSimpleName() + ": " + e.getMessage();
-      return Collections.singletonList(ExtractRecord.report(report)).iterator();
-    }
-    // A task that fails or is cancelled before draining the iterator still closes its stream.
-    InputStream opened = in;
-    TaskContext task = TaskContext.get();
-    if (task != null) task.addTaskCompletionListener((TaskCompletionListener) context -> Closeables.closeQuietly(opened));
-    return ContentHash.recordedOn(new DiscordFileReader(in, report, settings), raw);
+    return StreamedFile.read(file, report, hadoopConf, in -> new DiscordFileReader(in, report, settings));
   }
-
 }
