@@ -263,12 +263,16 @@ public final class ExtractJob {
       } finally {
         for (JavaRDD<?> rdd : alsoCached) rdd.unpersist(true);
       }
-      timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, sameContent, rules.version, runId, note));
-      // Lines of turns still open in a file being written: reported, and that file is read again next run.
+      // Lines of turns still open in a file being written: reported, and every file holding such a line
+      // is logged as settling, so it is read again next run even if it has itself stopped changing
+      // (a turn that started in a finished day and goes on in today's file being written).
       for (FileReport r : reports) {
         Long deferred = Sources.DISCORD.equals(r.source) ? deferredPerFile.get(r.file.relativePath) : null;
-        if (deferred != null) r.details.merge("open_turn_lines_left_for_next_run", deferred, Long::sum);
+        if (deferred == null) continue;
+        r.details.merge("open_turn_lines_left_for_next_run", deferred, Long::sum);
+        r.settling = true;
       }
+      timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, sameContent, rules.version, runId, note));
       return summaries(reads, reports, examplesPerFile, quarantinePerFile);
     } finally {
       for (JavaRDD<ExtractRecord> rdd : cached) rdd.unpersist(true);

@@ -136,4 +136,32 @@ class ChangedRunTest extends SparkTestBase {
     assertEquals(List.of("conversations_2026-02-05.jsonl 4 truncated_line"),
         l.read(TableNames.QUARANTINE).selectExpr("concat(source_file, ' ', line_number, ' ', reason)").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
+
+  @Test
+  void aFinishedDayWhoseLastTurnGoesOnInAFileBeingWrittenIsReadAgainNextRun() throws IOException {
+    Path logs = tmp.resolve("logs");
+    Files.createDirectories(logs);
+    Path day6 = logs.resolve("conversations_2026-03-06.jsonl");
+    Files.writeString(day6, day("2026-03-06", "1000000006", "day 6") + new LogLines()
+        .request("2359000000", "2026-03-06T23:59:00.000000", "Go fish", "main").text());
+    settled(day6);
+    // day 7 is being written (modified now): the turn begun in day 6 has no answer yet
+    Path day7 = logs.resolve("conversations_2026-03-07.jsonl");
+    Files.writeString(day7, new LogLines().command("2359000000", "2026-03-07T00:00:10.000000", "FISH").text() + day("2026-03-07", "1000000007", "day 7"));
+    Path lake = tmp.resolve("lake");
+    extract(logs, lake, true);
+    Lake l = new Lake(spark, lake.toString());
+    assertEquals(List.of("conversations_2026-03-06.jsonl settling", "conversations_2026-03-07.jsonl settling"),
+        l.read(TableNames.INGEST_LOG).selectExpr("concat(source_file, ' ', status)").orderBy("source_file").as(org.apache.spark.sql.Encoders.STRING()).collectAsList(),
+        "day 6 holds lines of a turn still open in day 7: both are read again");
+    assertEquals(0, l.read(TableNames.QUARANTINE).count());
+
+    // the answer arrives and day 7 settles: the turn is assembled from both files
+    Files.writeString(day7, new LogLines().response("2359000000", "2026-03-07T00:00:20.000000", "Started fishing.").text(), StandardOpenOption.APPEND);
+    settled(day7);
+    assertEquals(2, extract(logs, lake, true).sources().get(0).filesRead());
+    assertEquals(List.of("conversations_2026-03-06.jsonl 1000000006 day 6", "conversations_2026-03-06.jsonl 2359000000 Go fish", "conversations_2026-03-07.jsonl 1000000007 day 7"),
+        l.read(TableNames.EXAMPLES).selectExpr("concat(source_file, ' ', request_id, ' ', user_message)").orderBy("source_file", "request_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals(List.of("ok", "ok"), l.read(TableNames.INGEST_LOG).orderBy("source_file").select("status").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
 }
