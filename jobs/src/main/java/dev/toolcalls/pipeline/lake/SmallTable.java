@@ -51,9 +51,9 @@ public final class SmallTable {
             while (files.hasNext()) {
               io.delta.kernel.data.Row scanFile = files.next();
               FileStatus file = InternalScanFileUtils.getAddFileStatus(scanFile);
-              CloseableIterator<ColumnarBatch> physical =
-                  engine.getParquetHandler().readParquetFiles(singleton(file), physicalSchema, Optional.empty());
-              try (CloseableIterator<FilteredColumnarBatch> data = Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
+              // Both closed: transformPhysicalData can fail before its result (which closes physical) exists.
+              try (CloseableIterator<ColumnarBatch> physical = engine.getParquetHandler().readParquetFiles(singleton(file), physicalSchema, Optional.empty());
+                  CloseableIterator<FilteredColumnarBatch> data = Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
                 while (data.hasNext()) {
                   try (CloseableIterator<io.delta.kernel.data.Row> rows = data.next().getRows()) {
                     while (rows.hasNext()) out.add(toSpark(rows.next(), tableSchema, schema));

@@ -24,6 +24,8 @@ public final class ContentHash {
   public static final class HashingStream extends FilterInputStream {
     private final StreamingXXHash64 hash = XXHashFactory.fastestInstance().newStreamingHash64(SEED);
 
+    private boolean closed;
+
     HashingStream(InputStream in) {
       super(in);
     }
@@ -64,6 +66,24 @@ public final class ContentHash {
     public String hex() {
       return String.format("%016x", hash.getValue());
     }
+
+    /**
+     * Reads what the reader left unread through the hash before closing, so the hash covers the whole
+     * file (a GZIPInputStream stops at the end of the last gzip member, before any trailing bytes).
+     */
+    @Override
+    public void close() throws IOException {
+      if (closed) return;
+      closed = true;
+      try {
+        byte[] buf = new byte[8192];
+        while (read(buf, 0, buf.length) >= 0) {
+          // drained into the hash
+        }
+      } finally {
+        in.close();
+      }
+    }
   }
 
   public static HashingStream wrap(InputStream raw) {
@@ -81,6 +101,7 @@ public final class ContentHash {
       @Override
       public ExtractRecord next() {
         ExtractRecord r = records.next();
+        // The reader has closed the file (see HashingStream.close) before its report comes out.
         if (r.kind == ExtractRecord.Kind.REPORT && r.report.error == null) r.report.contentHash = hash.hex();
         return r;
       }
