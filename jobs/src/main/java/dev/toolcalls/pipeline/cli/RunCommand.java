@@ -83,7 +83,9 @@ public final class RunCommand implements Callable<Integer> {
       System.out.print(new ExportJob(spark, config, e).execute().toText());
     }
     // Like the export: only when examples or enrichments have a version the statistics were not computed from.
-    if (StatsJob.isCurrent(spark, l)) {
+    if (!config.bool("run.stats", true)) {
+      System.out.println("stats: not computed (run.stats is false)");
+    } else if (StatsJob.isCurrent(spark, l)) {
       System.out.println("stats: up to date with these table versions, not recomputed");
     } else {
       System.out.print(new StatsJob(spark, config, st).execute().toText());

@@ -108,6 +108,16 @@ public final class PipelineConfig implements Serializable {
     return n.isMissingNode() || n.isNull() ? fallback : n.asText();
   }
 
+  public boolean bool(String path, boolean fallback) {
+    JsonNode n = node(path);
+    if (n.isMissingNode() || n.isNull()) return fallback;
+    if (n.isBoolean()) return n.asBoolean();
+    String text = n.asText().trim();
+    if (text.equalsIgnoreCase("true")) return true;
+    if (text.equalsIgnoreCase("false")) return false;
+    throw new BadInputException("configuration " + path + " must be true or false, not '" + text + "'");
+  }
+
   public long longValue(String path, long fallback) {
     JsonNode n = node(path);
     if (n.isMissingNode() || n.isNull()) return fallback;

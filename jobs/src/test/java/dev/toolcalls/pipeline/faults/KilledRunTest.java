@@ -30,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * was never killed; no row twice, no review lost.
  */
 class KilledRunTest extends SparkTestBase {
+  /** The statistics stage has no kill point of its own here, and would double the time of every run. */
+  static final String NO_STATS = "--conf=run.stats=false";
+
   @TempDir static Path tmp;
   static Path logs;
   static Path base;
@@ -46,7 +49,7 @@ class KilledRunTest extends SparkTestBase {
     for (int d = 1; d <= 3; d++) Files.writeString(day(d), turns(d, 3));
     base = tmp.resolve("base");
     TestFiles.settled(logs);
-    assertEquals(0, PipelineCli.run("run", "--logs", logs.toString(), "--lake", lake(base), "--out", out(base)));
+    assertEquals(0, PipelineCli.run("run", "--logs", logs.toString(), "--lake", lake(base), "--out", out(base), NO_STATS));
     String id = spark.read().format("delta").load(lake(base) + "/" + TableNames.EXAMPLES).where("request_id = '3000000102'").select("id").as(Encoders.STRING()).first();
     Path review = tmp.resolve("review.jsonl");
     Files.writeString(review, "{\"id\": \"" + id + "\", \"example_type\": \"negative\", \"reasoning\": \"Fished without a net.\", \"quality_score\": 0.2}\n");
@@ -59,7 +62,7 @@ class KilledRunTest extends SparkTestBase {
     TestFiles.settled(logs);
 
     Path reference = copyOfBase("reference");
-    assertEquals(0, PipelineCli.run("run", "--logs", logs.toString(), "--lake", lake(reference), "--out", out(reference)));
+    assertEquals(0, PipelineCli.run("run", "--logs", logs.toString(), "--lake", lake(reference), "--out", out(reference), NO_STATS));
     clean = snapshot(reference);
     System.out.println("clean dataset files: " + clean.datasetFiles().keySet());
     assertEquals(15, clean.rows().get(TableNames.EXAMPLES).size(), "3 + 3 + 5 + 4 answered turns");
@@ -82,7 +85,7 @@ class KilledRunTest extends SparkTestBase {
       // One child at a time: side by side on two cores they slow each other past every point.
       Path dir = copyOfBase(point.replace(' ', '-'));
       Files.deleteIfExists(dir.resolve("lake/_pipeline.lock"));
-      try (ChildRun child = ChildRun.start(dir.resolve("child.log"), "run", "--logs", logs.toString(), "--lake", lake(dir), "--out", out(dir))) {
+      try (ChildRun child = ChildRun.start(dir.resolve("child.log"), "run", "--logs", logs.toString(), "--lake", lake(dir), "--out", out(dir), NO_STATS)) {
         String reached = waitFor(child, dir, points.get(point));
         int exit = reached.equals("reached") ? child.kill() : child.waitFor();
         report.add(point + ": " + reached + ", exit " + exit + ", versions at death " + versions(dir));
@@ -90,7 +93,7 @@ class KilledRunTest extends SparkTestBase {
       for (String table : new Lake(spark, lake(dir)).existingTables()) {
         spark.read().format("delta").load(lake(dir) + "/" + table).count(); // readable after the crash
       }
-      assertEquals(0, PipelineCli.run("run", "--logs", logs.toString(), "--lake", lake(dir), "--out", out(dir)), point);
+      assertEquals(0, PipelineCli.run("run", "--logs", logs.toString(), "--lake", lake(dir), "--out", out(dir), NO_STATS), point);
       Snapshot after = snapshot(dir);
       assertEquals(clean.rows(), after.rows(), "rows after a kill while " + point);
       assertEquals(clean.datasetFiles(), after.datasetFiles(), "dataset after a kill while " + point);
@@ -103,8 +106,8 @@ class KilledRunTest extends SparkTestBase {
   void twoRunsAtOnceOnOneLakeEndWithTheCleanRowsOrOneGivesUpWithExit3() throws Exception {
     Path dir = copyOfBase("side-by-side");
     Files.deleteIfExists(dir.resolve("lake/_pipeline.lock"));
-    try (ChildRun first = ChildRun.start(dir.resolve("first.log"), "run", "--logs", logs.toString(), "--lake", lake(dir), "--out", out(dir));
-        ChildRun second = ChildRun.start(dir.resolve("second.log"), "run", "--logs", logs.toString(), "--lake", lake(dir), "--out", out(dir))) {
+    try (ChildRun first = ChildRun.start(dir.resolve("first.log"), "run", "--logs", logs.toString(), "--lake", lake(dir), "--out", out(dir), NO_STATS);
+        ChildRun second = ChildRun.start(dir.resolve("second.log"), "run", "--logs", logs.toString(), "--lake", lake(dir), "--out", out(dir), NO_STATS)) {
       List<Integer> exits = new ArrayList<>(List.of(first.waitFor(), second.waitFor()));
       String logsText = Files.readString(dir.resolve("first.log")) + Files.readString(dir.resolve("second.log"));
       System.out.println("two runs at once: exit codes " + exits);
