@@ -110,16 +110,10 @@ public final class ExtractJob {
       List<Row> sameContent = new ArrayList<>();
       jsc.setJobGroup(runId, "extract: planning", false);
       List<SourceRead> reads = timer.time("plan", () -> plan(jsc, lake, rules, discordSettings, gone, unchanged, sameContent));
-      // A nightly run replaces rows in existing tables: their snapshots load while the input is read.
-      // (extract.warm_up: false turns it off, to measure it or on a cluster whose driver has one core.)
-      Map<String, java.util.concurrent.CompletableFuture<Void>> warmUp = reads.isEmpty() || !config.bool("extract.warm_up", true)
-          ? Map.of()
-          : lake.warmUpForReplace(List.of(TableNames.EXAMPLES, TableNames.QUARANTINE, TableNames.INGEST_LOG), runId);
       jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
       RuleColumns.register(spark, rules);
       String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
-      List<ExtractResult.SourceSummary> summaries = reads.isEmpty() ? List.of() : extract(jsc, lake, reads, discordSettings, rules, runId, note, timer, sameContent, warmUp);
-      warmUp.values().forEach(java.util.concurrent.CompletableFuture::join); // none left running into the next job
+      List<ExtractResult.SourceSummary> summaries = reads.isEmpty() ? List.of() : extract(jsc, lake, reads, discordSettings, rules, runId, note, timer, sameContent);
       if (reads.isEmpty() && !sameContent.isEmpty()) timer.time("ingest_log", () -> recordIngest(lake, List.of(), Map.of(), Map.of(), sameContent, rules.version, runId, note));
       Map<String, Long> versions = timer.time("versions", () -> {
         Map<String, Long> v = new LinkedHashMap<>();
@@ -206,8 +200,7 @@ public final class ExtractJob {
 
 
   private List<ExtractResult.SourceSummary> extract(
-      JavaSparkContext jsc, Lake lake, List<SourceRead> reads, DiscordSettings discordSettings, Rules rules, String runId, String note, StageTimer timer, List<Row> sameContent,
-      Map<String, java.util.concurrent.CompletableFuture<Void>> warmUp) {
+      JavaSparkContext jsc, Lake lake, List<SourceRead> reads, DiscordSettings discordSettings, Rules rules, String runId, String note, StageTimer timer, List<Row> sameContent) {
     // First pass: one task per file, every byte read once; the result is kept for the writes below.
     StorageLevel cacheLevel = StorageLevel.fromString(config.string("extract.cache_level", "MEMORY_AND_DISK"));
     Map<String, JavaRDD<ExtractRecord>> firstPass = new LinkedHashMap<>();
@@ -251,7 +244,6 @@ public final class ExtractJob {
           JavaRDD<ExtractRecord> all = kept.size() == 1 ? kept.get(0) : jsc.union(kept.toArray(new JavaRDD[0]));
           Dataset<Row> examples = examplesBySource.stream().reduce(Dataset::unionByName).orElseThrow();
           Dataset<Row> quarantine = internalDataFrame(all.filter(x -> x.kind == ExtractRecord.Kind.QUARANTINE).map(x -> x.row), QuarantineSchema.TABLE);
-          timer.time("wait for warm-up", () -> awaitWarmUp(warmUp, TableNames.EXAMPLES, TableNames.QUARANTINE));
           writeSideBySide(
               timer,
               "write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, replaced, note),
@@ -280,19 +272,10 @@ public final class ExtractJob {
         r.details.merge("open_turn_lines_left_for_next_run", deferred, Long::sum);
         r.settling = true;
       }
-      awaitWarmUp(warmUp, TableNames.INGEST_LOG);
       timer.time("ingest_log", () -> recordIngest(lake, reports, examplesPerFile, quarantinePerFile, sameContent, rules.version, runId, note));
       return summaries(reads, reports, examplesPerFile, quarantinePerFile);
     } finally {
       for (JavaRDD<ExtractRecord> rdd : cached) rdd.unpersist(true);
-    }
-  }
-
-  /** Waits for the snapshot warm-up of these tables (see Lake.warmUpForReplace), if one was started. */
-  private static void awaitWarmUp(Map<String, java.util.concurrent.CompletableFuture<Void>> warmUp, String... tables) {
-    for (String t : tables) {
-      java.util.concurrent.CompletableFuture<Void> f = warmUp.get(t);
-      if (f != null) f.join();
     }
   }
 

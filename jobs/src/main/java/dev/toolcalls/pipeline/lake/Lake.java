@@ -123,38 +123,6 @@ public final class Lake {
         .save(path(table));
   }
 
-  /**
-   * Loads the snapshot of each existing table among {@code tables}, each in a background thread of
-   * its own, and runs the file lookup a {@code replaceWhere} on (source, source_file) starts with,
-   * so that a run replacing rows in existing tables finds them ready when its writes begin: in a
-   * fresh JVM the first snapshot of a table and its data-skipping query cost seconds of mostly
-   * one-threaded driver work (class loading, code generation, log replay) that can overlap with
-   * reading the input. Only a cache is filled: a failure here is logged, and the write, which does
-   * the same work, reports it. Returns a future per table (a table that does not exist yet is done).
-   */
-  public Map<String, java.util.concurrent.CompletableFuture<Void>> warmUpForReplace(List<String> tables, String jobGroup) {
-    Map<String, java.util.concurrent.CompletableFuture<Void>> out = new java.util.LinkedHashMap<>();
-    for (String table : tables) {
-      if (!exists(table)) {
-        out.put(table, java.util.concurrent.CompletableFuture.completedFuture(null));
-        continue;
-      }
-      out.put(table, java.util.concurrent.CompletableFuture.runAsync(() -> {
-        spark.sparkContext().setJobGroup(jobGroup, "warm-up: snapshot of " + table, false);
-        try {
-          spark.read().format("delta").load(path(table)).where("source = '' AND source_file = ''").count();
-        } catch (RuntimeException e) {
-          org.slf4j.LoggerFactory.getLogger(Lake.class).warn("warm-up of {} failed (the write will do the same work and report it): {}", table, e.toString());
-        }
-      }, runnable -> {
-        Thread t = new Thread(runnable, "lake-warm-up-" + table);
-        t.setDaemon(true);
-        t.start();
-      }));
-    }
-    return out;
-  }
-
   /** The latest version of a table: the highest commit file in its _delta_log (no Spark job). */
   public long version(String table) {
     try {
