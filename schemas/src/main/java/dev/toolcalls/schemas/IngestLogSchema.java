@@ -1,5 +1,6 @@
 package dev.toolcalls.schemas;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
@@ -26,6 +27,14 @@ public final class IngestLogSchema {
   /** XXH64 of the file's bytes as stored; null for a file that could not be read to its end. Added after the first release: last. */
   public static final String CONTENT_HASH = "content_hash";
 
+  /**
+   * The file holds the request of a turn answered in a later file / lines of a turn begun in an
+   * earlier file: a nightly run that reads it reads that neighbour too. Added later: last; null
+   * (a lake from before) reads as false.
+   */
+  public static final String JOINED_WITH_NEXT = "joined_with_next";
+  public static final String JOINED_WITH_PREVIOUS = "joined_with_previous";
+
   public static final List<String> PARTITION_COLUMNS = List.of(SOURCE);
 
   /** Columns Delta keeps min/max statistics for (file skipping); long text columns are left out. */
@@ -46,7 +55,9 @@ public final class IngestLogSchema {
               createStructField(RULES_VERSION, StringType, false),
               createStructField(RUN_ID, StringType, false),
               createStructField(PROCESSED_AT, TimestampType, false),
-              createStructField(CONTENT_HASH, StringType, true)));
+              createStructField(CONTENT_HASH, StringType, true),
+              createStructField(JOINED_WITH_NEXT, BooleanType, true),
+              createStructField(JOINED_WITH_PREVIOUS, BooleanType, true)));
 
   private IngestLogSchema() {}
 }

@@ -27,7 +27,7 @@ final class ChangedFiles {
   private ChangedFiles() {}
 
   /** ingest_log's row of one file, as the last run that read it left it. */
-  record Seen(long sizeBytes, long modifiedMillis, boolean ok, String contentHash, Row row) {}
+  record Seen(long sizeBytes, long modifiedMillis, boolean ok, String contentHash, boolean joinedWithNext, boolean joinedWithPrevious, Row row) {}
 
   /** ingest_log's view of every source: source to relative path to the file's last row. */
   static Map<String, Map<String, Seen>> lastSeen(Lake lake) {
@@ -38,7 +38,8 @@ final class ChangedFiles {
     for (Row r : lake.readSmall(TableNames.INGEST_LOG, IngestLogSchema.TABLE)) {
       out.computeIfAbsent(r.getAs(IngestLogSchema.SOURCE), s -> new HashMap<>()).put(r.getAs(IngestLogSchema.SOURCE_FILE),
           new Seen(r.<Long>getAs(IngestLogSchema.SIZE_BYTES), r.<java.sql.Timestamp>getAs(IngestLogSchema.MODIFIED_TIME).getTime(),
-              "ok".equals(r.getAs(IngestLogSchema.STATUS)), r.getAs(IngestLogSchema.CONTENT_HASH), r));
+              "ok".equals(r.getAs(IngestLogSchema.STATUS)), r.getAs(IngestLogSchema.CONTENT_HASH),
+              Boolean.TRUE.equals(r.getAs(IngestLogSchema.JOINED_WITH_NEXT)), Boolean.TRUE.equals(r.getAs(IngestLogSchema.JOINED_WITH_PREVIOUS)), r));
     }
     return out;
   }
@@ -90,7 +91,7 @@ final class ChangedFiles {
       values[IngestLogSchema.TABLE.fieldIndex(IngestLogSchema.MODIFIED_TIME)] = new java.sql.Timestamp(f.modifiedMillis);
       values[IngestLogSchema.TABLE.fieldIndex(IngestLogSchema.DETAIL)] = "time moved, content unchanged (same hash): not read again";
       refreshed.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(values, IngestLogSchema.TABLE));
-      seen.put(h._1(), new Seen(s.sizeBytes(), f.modifiedMillis, true, s.contentHash(), s.row()));
+      seen.put(h._1(), new Seen(s.sizeBytes(), f.modifiedMillis, true, s.contentHash(), s.joinedWithNext(), s.joinedWithPrevious(), s.row()));
     }
     return refreshed;
   }
@@ -102,7 +103,12 @@ final class ChangedFiles {
     return out;
   }
 
-  /** Daily files: the changed ones and the day before and after each (files sorted by day). */
+  /**
+   * Daily files: the changed ones and the day before and after each (files sorted by day), and then,
+   * as long as a file taken shares a turn with the next file not taken (ingest_log's joined_with_*
+   * flags, from the run that last read it), that one too: a neighbour read alone would see its part
+   * of such a turn as orphan lines or as an incomplete turn and replace the assembled example with them.
+   */
   static List<InputFile> selectWithNeighbours(List<InputFile> files, Map<String, Seen> seen) {
     List<InputFile> byDay = new ArrayList<>(files);
     byDay.sort(java.util.Comparator.comparing((InputFile f) -> f.day == null ? "" : f.day).thenComparing(f -> f.relativePath));
@@ -110,6 +116,15 @@ final class ChangedFiles {
     for (int i = 0; i < byDay.size(); i++) {
       if (!changed(byDay.get(i), seen)) continue;
       for (int j = Math.max(0, i - 1); j <= Math.min(byDay.size() - 1, i + 1); j++) take.add(j);
+    }
+    for (boolean grew = true; grew; ) {
+      grew = false;
+      for (int i : new ArrayList<>(take)) {
+        Seen s = seen.get(byDay.get(i).relativePath);
+        if (s == null) continue;
+        if (s.joinedWithPrevious() && i > 0) grew |= take.add(i - 1);
+        if (s.joinedWithNext() && i < byDay.size() - 1) grew |= take.add(i + 1);
+      }
     }
     List<InputFile> out = new ArrayList<>();
     for (int i : take) out.add(byDay.get(i));

@@ -222,6 +222,7 @@ public final class ExtractJob {
 
       Map<String, Long> examplesPerFile = new TreeMap<>();
       Map<String, Long> deferredPerFile = new TreeMap<>();
+      Set<String> joined = new HashSet<>(); // kind + separator + file, for the files of cross-file turns
       Map<String, Map<String, Long>> quarantinePerFile = new TreeMap<>();
       List<JavaRDD<?>> alsoCached = new ArrayList<>();
       try {
@@ -258,6 +259,8 @@ public final class ExtractJob {
               quarantinePerFile.computeIfAbsent(k.substring(0, cut), f -> new TreeMap<>()).put(k.substring(cut + 1), n);
             });
             all.filter(x -> x.kind == ExtractRecord.Kind.DEFERRED).map(x -> x.sourceFile).countByValue().forEach(deferredPerFile::put);
+            all.filter(x -> x.kind == ExtractRecord.Kind.JOINED_WITH_NEXT || x.kind == ExtractRecord.Kind.JOINED_WITH_PREVIOUS)
+                .map(x -> x.kind + KEY_SEPARATOR + x.sourceFile).distinct().collect().forEach(joined::add);
           });
         }
       } finally {
@@ -265,9 +268,13 @@ public final class ExtractJob {
       }
       // Lines of turns still open in a file being written: reported, and every file holding such a line
       // is logged as settling, so it is read again next run even if it has itself stopped changing
-      // (a turn that started in a finished day and goes on in today's file being written).
+      // (a turn that started in a finished day and goes on in today's file being written). The files of
+      // turns assembled across files are flagged, so a nightly run that reads one reads the other too.
       for (FileReport r : reports) {
-        Long deferred = Sources.DISCORD.equals(r.source) ? deferredPerFile.get(r.file.relativePath) : null;
+        if (!Sources.DISCORD.equals(r.source)) continue;
+        r.joinedWithNext = joined.contains(ExtractRecord.Kind.JOINED_WITH_NEXT + KEY_SEPARATOR + r.file.relativePath);
+        r.joinedWithPrevious = joined.contains(ExtractRecord.Kind.JOINED_WITH_PREVIOUS + KEY_SEPARATOR + r.file.relativePath);
+        Long deferred = deferredPerFile.get(r.file.relativePath);
         if (deferred == null) continue;
         r.details.merge("open_turn_lines_left_for_next_run", deferred, Long::sum);
         r.settling = true;
@@ -397,7 +404,7 @@ public final class ExtractJob {
           r.source, f, r.file.sizeBytes, new Timestamp(r.file.modifiedMillis), r.lines,
           r.error == null ? examples.getOrDefault(k, 0L) : 0L, r.error == null ? q : 0L,
           r.error != null ? "failed" : r.settling ? SETTLING : "ok", r.error != null ? r.error : r.settling ? "still being written: read again next run" : null,
-          rulesVersion, runId, now, r.error == null ? r.contentHash : null));
+          rulesVersion, runId, now, r.error == null ? r.contentHash : null, r.joinedWithNext, r.joinedWithPrevious));
       filesBySource.computeIfAbsent(r.source, s -> new ArrayList<>()).add(f);
     }
     filesBySource = replacedNames(filesBySource);

@@ -17,7 +17,11 @@ public final class ExtractRecord implements Serializable {
     HAND_OVER,
     REPORT,
     /** A line of a turn still open in a file being written: neither example nor quarantine yet. */
-    DEFERRED
+    DEFERRED,
+    /** The file holds the request of a turn that goes on in a later file (cross-file pass). */
+    JOINED_WITH_NEXT,
+    /** The file holds lines of a turn whose request is in an earlier file (cross-file pass). */
+    JOINED_WITH_PREVIOUS
   }
 
   public final Kind kind;
@@ -48,6 +52,12 @@ public final class ExtractRecord implements Serializable {
 
   public static ExtractRecord deferred(String sourceFile) {
     return new ExtractRecord(Kind.DEFERRED, sourceFile, null, null);
+  }
+
+  /** A marker: the file takes part in a turn assembled across files (see the two kinds). */
+  public static ExtractRecord joined(String sourceFile, Kind direction) {
+    if (direction != Kind.JOINED_WITH_NEXT && direction != Kind.JOINED_WITH_PREVIOUS) throw new IllegalArgumentException(direction.name());
+    return new ExtractRecord(direction, sourceFile, null, null);
   }
 
   public static ExtractRecord report(FileReport report) {

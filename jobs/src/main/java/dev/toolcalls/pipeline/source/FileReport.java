@@ -25,6 +25,9 @@ public final class FileReport implements Serializable {
   public boolean settling;
   /** XXH64 of the file's bytes as stored (see ContentHash), once it has been read to its end. */
   public String contentHash;
+  /** Holds the request of a turn that goes on in a later file / lines of a turn begun in an earlier one. */
+  public boolean joinedWithNext;
+  public boolean joinedWithPrevious;
   /** Why the file could not be read to its end, or null. */
   public String error;
 

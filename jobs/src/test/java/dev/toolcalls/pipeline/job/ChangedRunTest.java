@@ -164,4 +164,29 @@ class ChangedRunTest extends SparkTestBase {
         l.read(TableNames.EXAMPLES).selectExpr("concat(source_file, ' ', request_id, ' ', user_message)").orderBy("source_file", "request_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     assertEquals(List.of("ok", "ok"), l.read(TableNames.INGEST_LOG).orderBy("source_file").select("status").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
+  @Test
+  void aNeighbourDayThatContinuesATurnFromTheDayBeforeItIsNotMisreadAsOrphans() throws IOException {
+    Path logs = tmp.resolve("logs");
+    Files.createDirectories(logs);
+    // day 1's last turn is answered in day 2's file (the bot restarted at midnight)
+    Files.writeString(logs.resolve("conversations_2026-04-01.jsonl"), day("2026-04-01", "1000000001", "day 1") + new LogLines()
+        .request("2359000000", "2026-04-01T23:59:00.000000", "Go fish", "main").text());
+    Files.writeString(logs.resolve("conversations_2026-04-02.jsonl"), new LogLines()
+        .command("2359000000", "2026-04-02T00:00:10.000000", "FISH")
+        .response("2359000000", "2026-04-02T00:00:20.000000", "Started fishing.").text() + day("2026-04-02", "1000000002", "day 2"));
+    settled(logs);
+    Path lake = tmp.resolve("lake");
+    extract(logs, lake, true);
+    Lake l = new Lake(spark, lake.toString());
+    assertEquals(0, l.read(TableNames.QUARANTINE).count());
+
+    // day 3 arrives: the nightly reads day 3 and day 2, whose first lines belong to day 1's turn
+    Files.writeString(logs.resolve("conversations_2026-04-03.jsonl"), day("2026-04-03", "1000000003", "day 3"));
+    settled(logs.resolve("conversations_2026-04-03.jsonl"));
+    assertEquals(3, extract(logs, lake, true).sources().get(0).filesRead(), "day 3, its neighbour day 2, and day 1, whose turn goes on in day 2");
+    assertEquals(0, l.read(TableNames.QUARANTINE).count(), "day 2's lines of day 1's turn are not orphans");
+    Path fresh = tmp.resolve("fresh");
+    extract(logs, fresh, false);
+    assertEquals(rows(new Lake(spark, fresh.toString())), rows(l), "the same rows as a full run");
+  }
 }

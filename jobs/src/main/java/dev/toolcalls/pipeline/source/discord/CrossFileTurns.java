@@ -54,6 +54,12 @@ public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iter
               @Override
               public void turn(Turn turn) {
                 out.add(ExtractRecord.example(turn.requestLine.sourceFile, factory.example(turn)));
+                // Remembered in ingest_log: a nightly run that reads one of these files reads the other too.
+                java.util.Set<String> others = new java.util.TreeSet<>();
+                for (RawLine l : turn.lines) if (!l.sourceFile.equals(turn.requestLine.sourceFile)) others.add(l.sourceFile);
+                if (others.isEmpty()) return;
+                out.add(ExtractRecord.joined(turn.requestLine.sourceFile, ExtractRecord.Kind.JOINED_WITH_NEXT));
+                for (String o : others) out.add(ExtractRecord.joined(o, ExtractRecord.Kind.JOINED_WITH_PREVIOUS));
               }
 
               @Override
