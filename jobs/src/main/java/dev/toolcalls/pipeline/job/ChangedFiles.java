@@ -2,6 +2,7 @@ package dev.toolcalls.pipeline.job;
 
 
 import dev.toolcalls.pipeline.lake.Lake;
+import dev.toolcalls.pipeline.source.FileReport;
 import dev.toolcalls.pipeline.source.InputFile;
 import dev.toolcalls.schemas.IngestLogSchema;
 import dev.toolcalls.schemas.TableNames;
@@ -104,19 +105,50 @@ final class ChangedFiles {
   }
 
   /**
-   * Daily files: the changed ones and the day before and after each (files sorted by day), and then,
-   * as long as a file taken shares a turn with the next file not taken (ingest_log's joined_with_*
-   * flags, from the run that last read it), that one too: a neighbour read alone would see its part
-   * of such a turn as orphan lines or as an incomplete turn and replace the assembled example with them.
+   * Daily files: the changed ones, and the days ingest_log says they share a turn with (its
+   * joined_with_* flags, from the run that last read them), and so on along such a chain: read
+   * alone, a file's part of a turn begun or answered in a file not read would look like orphan lines
+   * or an incomplete turn and replace the assembled example. The other neighbours a changed file
+   * may need are only known once it has been read (see {@link #neighboursNeeded}).
    */
-  static List<InputFile> selectWithNeighbours(List<InputFile> files, Map<String, Seen> seen) {
-    List<InputFile> byDay = new ArrayList<>(files);
-    byDay.sort(java.util.Comparator.comparing((InputFile f) -> f.day == null ? "" : f.day).thenComparing(f -> f.relativePath));
+  static List<InputFile> selectWithJoined(List<InputFile> files, Map<String, Seen> seen) {
+    List<InputFile> byDay = byDay(files);
     TreeSet<Integer> take = new TreeSet<>();
-    for (int i = 0; i < byDay.size(); i++) {
-      if (!changed(byDay.get(i), seen)) continue;
-      for (int j = Math.max(0, i - 1); j <= Math.min(byDay.size() - 1, i + 1); j++) take.add(j);
+    for (int i = 0; i < byDay.size(); i++) if (changed(byDay.get(i), seen)) take.add(i);
+    followJoins(byDay, take, seen);
+    return pick(byDay, take);
+  }
+
+  /**
+   * After the first pass of a nightly run: the listed days not read yet that a file read may share a
+   * turn with: the day before a file that handed lines without their request to the cross-file pass
+   * (the request may be there), the day after a file with turns still open at its end (the answer
+   * may be there), and, by ingest_log's flags, the days those share turns with.
+   */
+  static List<InputFile> neighboursNeeded(List<InputFile> listed, java.util.Set<String> read, List<FileReport> reports, Map<String, Seen> seen) {
+    List<InputFile> byDay = byDay(listed);
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < byDay.size(); i++) index.put(byDay.get(i).relativePath, i);
+    TreeSet<Integer> take = new TreeSet<>();
+    for (int i = 0; i < byDay.size(); i++) if (read.contains(byDay.get(i).relativePath)) take.add(i);
+    TreeSet<Integer> needed = new TreeSet<>();
+    for (FileReport r : reports) {
+      Integer i = index.get(r.file.relativePath);
+      if (i == null || r.error != null) continue;
+      if (r.orphansHandedOver > 0 && i > 0) needed.add(i - 1);
+      if (r.handedOver > r.orphansHandedOver && i < byDay.size() - 1) needed.add(i + 1);
     }
+    needed.removeAll(take);
+    if (needed.isEmpty()) return List.of();
+    take.addAll(needed);
+    TreeSet<Integer> before = new TreeSet<>(take);
+    followJoins(byDay, take, seen);
+    for (int i : take) if (!before.contains(i)) needed.add(i);
+    return pick(byDay, needed);
+  }
+
+  /** Adds to {@code take} every day a taken day shares a turn with, by ingest_log's flags, until none is left. */
+  private static void followJoins(List<InputFile> byDay, TreeSet<Integer> take, Map<String, Seen> seen) {
     for (boolean grew = true; grew; ) {
       grew = false;
       for (int i : new ArrayList<>(take)) {
@@ -126,8 +158,17 @@ final class ChangedFiles {
         if (s.joinedWithNext() && i < byDay.size() - 1) grew |= take.add(i + 1);
       }
     }
+  }
+
+  private static List<InputFile> byDay(List<InputFile> files) {
+    List<InputFile> byDay = new ArrayList<>(files);
+    byDay.sort(java.util.Comparator.comparing((InputFile f) -> f.day == null ? "" : f.day).thenComparing(f -> f.relativePath));
+    return byDay;
+  }
+
+  private static List<InputFile> pick(List<InputFile> byDay, java.util.Collection<Integer> indexes) {
     List<InputFile> out = new ArrayList<>();
-    for (int i : take) out.add(byDay.get(i));
+    for (int i : indexes) out.add(byDay.get(i));
     out.sort(java.util.Comparator.comparing(f -> f.relativePath));
     return out;
   }

@@ -109,11 +109,12 @@ public final class ExtractJob {
       Map<String, Integer> unchanged = new TreeMap<>();
       List<Row> sameContent = new ArrayList<>();
       jsc.setJobGroup(runId, "extract: planning", false);
-      List<SourceRead> reads = timer.time("plan", () -> plan(jsc, lake, rules, discordSettings, gone, unchanged, sameContent));
+      Planner planner = new Planner(jsc, new HadoopConf(spark.sparkContext().hadoopConfiguration()), gone, unchanged, sameContent);
+      List<SourceRead> reads = timer.time("plan", () -> plan(lake, rules, discordSettings, planner));
       jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
       RuleColumns.register(spark, rules);
       String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
-      List<ExtractResult.SourceSummary> summaries = reads.isEmpty() ? List.of() : extract(jsc, lake, reads, discordSettings, rules, runId, note, timer, sameContent);
+      List<ExtractResult.SourceSummary> summaries = reads.isEmpty() ? List.of() : extract(jsc, lake, reads, discordSettings, rules, runId, note, timer, planner);
       if (reads.isEmpty() && !sameContent.isEmpty()) timer.time("ingest_log", () -> recordIngest(lake, List.of(), Map.of(), Map.of(), sameContent, rules.version, runId, note));
       Map<String, Long> versions = timer.time("versions", () -> {
         Map<String, Long> v = new LinkedHashMap<>();
@@ -135,12 +136,11 @@ public final class ExtractJob {
    * in a nightly run, files whose time moved but whose content hash did not are not read, and their
    * refreshed ingest_log rows are put in {@code sameContent}.
    */
-  private List<SourceRead> plan(JavaSparkContext jsc, Lake lake, Rules rules, DiscordSettings discordSettings, Map<String, List<String>> gone, Map<String, Integer> unchanged, List<Row> sameContent) {
+  private List<SourceRead> plan(Lake lake, Rules rules, DiscordSettings discordSettings, Planner planner) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    HadoopConf hadoopConf = new HadoopConf(hadoop);
+    HadoopConf hadoopConf = planner.hadoopConf;
     // ingest_log read once for every source (on the driver, no Spark job).
-    Map<String, Map<String, ChangedFiles.Seen>> seenBySource = ChangedFiles.lastSeen(lake);
-    Planner planner = new Planner(jsc, hadoopConf, seenBySource, gone, unchanged, sameContent);
+    planner.seenBySource.putAll(ChangedFiles.lastSeen(lake));
     List<SourceRead> reads = new ArrayList<>();
     if (options.logsDir != null) {
       List<InputFile> files = planner.toRead(Sources.DISCORD, SourceFiles.daily(hadoop, options.logsDir, discordSettings.filePattern, options.days), true, options.days.isAll());
@@ -165,16 +165,16 @@ public final class ExtractJob {
   private final class Planner {
     private final JavaSparkContext jsc;
     private final HadoopConf hadoopConf;
-    private final Map<String, Map<String, ChangedFiles.Seen>> seenBySource;
+    private final Map<String, Map<String, ChangedFiles.Seen>> seenBySource = new HashMap<>();
+    /** The daily files listed (for the neighbours a nightly run may still need after its first pass). */
+    private List<InputFile> dailyListing = List.of();
     private final Map<String, List<String>> gone;
     private final Map<String, Integer> unchanged;
     private final List<Row> sameContent;
 
-    Planner(JavaSparkContext jsc, HadoopConf hadoopConf, Map<String, Map<String, ChangedFiles.Seen>> seenBySource,
-        Map<String, List<String>> gone, Map<String, Integer> unchanged, List<Row> sameContent) {
+    Planner(JavaSparkContext jsc, HadoopConf hadoopConf, Map<String, List<String>> gone, Map<String, Integer> unchanged, List<Row> sameContent) {
       this.jsc = jsc;
       this.hadoopConf = hadoopConf;
-      this.seenBySource = seenBySource;
       this.gone = gone;
       this.unchanged = unchanged;
       this.sameContent = sameContent;
@@ -190,17 +190,31 @@ public final class ExtractJob {
         List<String> missing = ChangedFiles.gone(listed, seen, daily);
         if (!missing.isEmpty()) gone.put(source, missing);
       }
+      if (daily) dailyListing = listed;
       if (!options.changedOnly) return listed;
       sameContent.addAll(ChangedFiles.sameContent(jsc, hadoopConf, ChangedFiles.timeMovedOnly(listed, seen), seen));
-      List<InputFile> files = daily ? ChangedFiles.selectWithNeighbours(listed, seen) : ChangedFiles.select(listed, seen);
+      if (daily) seenBySource.put(source, seen); // with the refreshed times, for the neighbours read later
+      List<InputFile> files = daily ? ChangedFiles.selectWithJoined(listed, seen) : ChangedFiles.select(listed, seen);
       unchanged.put(source, listed.size() - files.size());
       return files;
+    }
+
+    /**
+     * Nightly runs, after the first pass over logs: the listed days not read yet that a file read
+     * may share a turn with (see ChangedFiles.neighboursNeeded); counted out of the unchanged ones.
+     */
+    List<InputFile> neighboursNeeded(Set<String> read, List<FileReport> reports) {
+      if (!options.changedOnly) return List.of();
+      List<InputFile> more = ChangedFiles.neighboursNeeded(dailyListing, read, reports, seenBySource.getOrDefault(Sources.DISCORD, Map.of()));
+      if (!more.isEmpty()) unchanged.merge(Sources.DISCORD, -more.size(), Integer::sum);
+      return more;
     }
   }
 
 
   private List<ExtractResult.SourceSummary> extract(
-      JavaSparkContext jsc, Lake lake, List<SourceRead> reads, DiscordSettings discordSettings, Rules rules, String runId, String note, StageTimer timer, List<Row> sameContent) {
+      JavaSparkContext jsc, Lake lake, List<SourceRead> reads, DiscordSettings discordSettings, Rules rules, String runId, String note, StageTimer timer, Planner planner) {
+    List<Row> sameContent = planner.sameContent;
     // First pass: one task per file, every byte read once; the result is kept for the writes below.
     StorageLevel cacheLevel = StorageLevel.fromString(config.string("extract.cache_level", "MEMORY_AND_DISK"));
     Map<String, JavaRDD<ExtractRecord>> firstPass = new LinkedHashMap<>();
@@ -208,7 +222,8 @@ public final class ExtractJob {
     List<JavaRDD<ExtractRecord>> cached = new ArrayList<>(firstPass.values());
     try {
       JavaRDD<ExtractRecord> everyFirstPass = cached.size() == 1 ? cached.get(0) : jsc.union(cached.toArray(new JavaRDD[0]));
-      List<FileReport> reports = timer.time("read+assemble", () -> everyFirstPass.filter(r -> r.kind == ExtractRecord.Kind.REPORT).map(r -> r.report).collect());
+      List<FileReport> reports = new ArrayList<>(timer.time("read+assemble", () -> everyFirstPass.filter(r -> r.kind == ExtractRecord.Kind.REPORT).map(r -> r.report).collect()));
+      reads = readNeighboursNeeded(jsc, reads, firstPass, cached, reports, planner, cacheLevel, timer);
 
       // A file that could not be read to its end gives nothing: its rows are left as they were.
       Map<String, Set<String>> failed = new HashMap<>();
@@ -284,6 +299,32 @@ public final class ExtractJob {
     } finally {
       for (JavaRDD<ExtractRecord> rdd : cached) rdd.unpersist(true);
     }
+  }
+
+  /**
+   * A nightly run reads the changed days first, then only the neighbouring days a turn may join them
+   * with (until none is left): the day before a file holding lines whose request it lacks, the day
+   * after a file with turns still open at its end. A new day with neither costs no neighbour at all.
+   */
+  private List<SourceRead> readNeighboursNeeded(JavaSparkContext jsc, List<SourceRead> reads, Map<String, JavaRDD<ExtractRecord>> firstPass,
+      List<JavaRDD<ExtractRecord>> cached, List<FileReport> reports, Planner planner, StorageLevel cacheLevel, StageTimer timer) {
+    List<SourceRead> out = new ArrayList<>(reads);
+    for (int i = 0; i < out.size(); i++) {
+      SourceRead r = out.get(i);
+      if (!Sources.DISCORD.equals(r.source())) continue;
+      List<InputFile> files = new ArrayList<>(r.files());
+      List<FileReport> newReports = reports.stream().filter(x -> Sources.DISCORD.equals(x.source)).toList();
+      for (List<InputFile> more; !(more = planner.neighboursNeeded(files.stream().map(f -> f.relativePath).collect(Collectors.toSet()), newReports)).isEmpty(); ) {
+        JavaRDD<ExtractRecord> extra = jsc.parallelize(more, more.size()).flatMap(r.reader()).persist(cacheLevel);
+        cached.add(extra);
+        newReports = timer.time("read neighbours", () -> extra.filter(x -> x.kind == ExtractRecord.Kind.REPORT).map(x -> x.report).collect());
+        reports.addAll(newReports);
+        firstPass.put(r.source(), firstPass.get(r.source()).union(extra));
+        files.addAll(more);
+      }
+      out.set(i, new SourceRead(r.source(), r.input(), files, r.reader(), r.exampleSchema()));
+    }
+    return out;
   }
 
   /**

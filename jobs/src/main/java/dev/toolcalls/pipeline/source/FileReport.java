@@ -17,6 +17,8 @@ public final class FileReport implements Serializable {
   public long examples;
   /** Lines handed to the cross-file pass. */
   public long handedOver;
+  /** Of those, lines whose request is not in this file (it may be in the day before). */
+  public long orphansHandedOver;
   public long unknownFields;
   public final Map<String, Long> quarantined = new TreeMap<>();
   /** A source's own finer counts for the run summary (sessions: turns without a game call, ...). */

@@ -96,7 +96,7 @@ class ChangedRunTest extends SparkTestBase {
     Path day3 = logs.resolve("conversations_2026-02-03.jsonl");
     Files.writeString(day3, Files.readString(day3).replace("day 3", "day 8"));
     settled(day3);
-    assertEquals(2, extract(logs, lake, true).sources().get(0).filesRead(), "day 3 and its neighbour day 2");
+    assertEquals(1, extract(logs, lake, true).sources().get(0).filesRead(), "day 3 alone: no turn of it is open at either end, so no neighbour is needed");
     assertEquals(1, l.read(TableNames.EXAMPLES).where("user_message = 'day 8'").count());
     assertEquals(3, l.read(TableNames.INGEST_LOG).where("content_hash RLIKE '^[0-9a-f]{16}$'").count(), "every file read has its hash");
 
@@ -173,18 +173,20 @@ class ChangedRunTest extends SparkTestBase {
         .request("2359000000", "2026-04-01T23:59:00.000000", "Go fish", "main").text());
     Files.writeString(logs.resolve("conversations_2026-04-02.jsonl"), new LogLines()
         .command("2359000000", "2026-04-02T00:00:10.000000", "FISH")
-        .response("2359000000", "2026-04-02T00:00:20.000000", "Started fishing.").text() + day("2026-04-02", "1000000002", "day 2"));
+        .response("2359000000", "2026-04-02T00:00:20.000000", "Started fishing.").text() + day("2026-04-02", "1000000002", "day 2")
+        + new LogLines().request("2358000000", "2026-04-02T23:58:00.000000", "Go mine", "main").text());
     settled(logs);
     Path lake = tmp.resolve("lake");
     extract(logs, lake, true);
     Lake l = new Lake(spark, lake.toString());
-    assertEquals(0, l.read(TableNames.QUARANTINE).count());
+    assertEquals(1, l.read(TableNames.QUARANTINE).count(), "day 2's last turn has no answer yet");
 
-    // day 3 arrives: the nightly reads day 3 and day 2, whose first lines belong to day 1's turn
-    Files.writeString(logs.resolve("conversations_2026-04-03.jsonl"), day("2026-04-03", "1000000003", "day 3"));
+    // day 3 arrives with that answer: the nightly reads day 3, day 2 (the request), and day 1, whose turn goes on in day 2
+    Files.writeString(logs.resolve("conversations_2026-04-03.jsonl"), new LogLines()
+        .response("2358000000", "2026-04-03T00:00:20.000000", "Mining.").text() + day("2026-04-03", "1000000003", "day 3"));
     settled(logs.resolve("conversations_2026-04-03.jsonl"));
     assertEquals(3, extract(logs, lake, true).sources().get(0).filesRead(), "day 3, its neighbour day 2, and day 1, whose turn goes on in day 2");
-    assertEquals(0, l.read(TableNames.QUARANTINE).count(), "day 2's lines of day 1's turn are not orphans");
+    assertEquals(0, l.read(TableNames.QUARANTINE).count(), "day 2's lines of day 1's turn are not orphans, and its last turn is answered");
     Path fresh = tmp.resolve("fresh");
     extract(logs, fresh, false);
     assertEquals(rows(new Lake(spark, fresh.toString())), rows(l), "the same rows as a full run");

@@ -63,7 +63,7 @@ public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iter
               }
 
               @Override
-              public void handOver(List<RawLine> lines, String requestId) {
+              public void handOver(List<RawLine> lines, String requestId, boolean orphan) {
                 throw new IllegalStateException("the cross-file pass is the last one");
               }
 

@@ -155,7 +155,8 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
   }
 
   @Override
-  public void handOver(List<RawLine> handed, String requestId) {
+  public void handOver(List<RawLine> handed, String requestId, boolean orphan) {
+    if (orphan) report.orphansHandedOver += handed.size();
     for (RawLine l : handed) {
       report.handedOver++;
       ready.addLast(ExtractRecord.handOver(sourceFile, rows.handOver(l, requestId)));

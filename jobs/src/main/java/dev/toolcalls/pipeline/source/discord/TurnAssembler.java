@@ -25,7 +25,8 @@ final class TurnAssembler {
     void turn(Turn turn);
 
     /** Lines that may belong to a turn in another file (first pass only). */
-    void handOver(List<RawLine> lines, String requestId);
+    /** {@code orphan}: a line without its request in this input; else a turn still open at its end. */
+    void handOver(List<RawLine> lines, String requestId, boolean orphan);
 
     void quarantine(RawLine line, String reason, String detail, String requestId);
 
@@ -120,7 +121,7 @@ final class TurnAssembler {
         sink.quarantine(l, QuarantineReasons.INCOMPLETE_TURN, "request with neither response nor error", rid);
       }
     } else {
-      sink.handOver(t.lines, rid);
+      sink.handOver(t.lines, rid, false);
     }
   }
 
@@ -128,7 +129,7 @@ final class TurnAssembler {
     if (finalPass) {
       sink.quarantine(line, QuarantineReasons.ORPHAN_EVENT, "no request with this request_id before it", rid);
     } else {
-      sink.handOver(List.of(line), rid);
+      sink.handOver(List.of(line), rid, true);
     }
   }
 

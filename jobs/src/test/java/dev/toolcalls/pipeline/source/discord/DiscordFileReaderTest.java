@@ -187,10 +187,12 @@ class DiscordFileReaderTest {
         .response("2359000000", "2026-01-21T00:00:06.000000", "Started the Draynor fishing routine."));
     List<InternalRow> all = new ArrayList<>(day2.handOver);
     all.addAll(day1.handOver);
+    assertEquals(List.of(2L, 0L), List.of(day1.report.handedOver, day1.report.orphansHandedOver), "day 1: a turn open at its end");
+    assertEquals(List.of(2L, 2L), List.of(day2.report.handedOver, day2.report.orphansHandedOver), "day 2: lines without their request");
     List<ExtractRecord> second = new CrossFileTurns(SETTINGS, java.util.Set.of()).assemble(all);
-    assertEquals(1, second.size());
+    assertEquals(List.of("EXAMPLE conversations_2026-01-20.jsonl", "JOINED_WITH_NEXT conversations_2026-01-20.jsonl", "JOINED_WITH_PREVIOUS conversations_2026-01-21.jsonl"),
+        second.stream().map(r -> r.kind + " " + r.sourceFile).toList(), "the example, and both files flagged for ingest_log");
     Row e = example(second.get(0).row);
-    assertEquals(ExtractRecord.Kind.EXAMPLE, second.get(0).kind);
     assertEquals("conversations_2026-01-20.jsonl", ex(e, ExamplesSchema.SOURCE_FILE));
     assertEquals(List.of("send_command {\"command\": \"GOTO 3087 3228 0\"}", "send_command {\"command\": \"FISH_DRAYNOR_LOOP 150\"}"), tools(e));
   }
