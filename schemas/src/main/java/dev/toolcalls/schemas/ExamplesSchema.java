@@ -43,12 +43,18 @@ public final class ExamplesSchema {
   public static final String ACCOUNT_ID = "account_id";
   public static final String EVENT_TIME = "event_time";
   public static final String EVENT_DATE = "event_date";
+  /**
+   * The pseudonym of the person behind the example (HMAC of the Discord user id, or of the home
+   * folder's user name in a Claude session's path); null when unknown. Added after the first
+   * release, so it is the last column and older lakes gain it on their next extract.
+   */
+  public static final String USER_KEY = "user_key";
 
   /** Partition columns, in order. */
   public static final List<String> PARTITION_COLUMNS = List.of(SOURCE, EVENT_DATE);
 
   /** Columns Delta keeps min/max statistics for (file skipping); long text columns are left out. */
-  public static final List<String> STATS_COLUMNS = List.of(ID, SOURCE_FILE, SOURCE_LINE, EXAMPLE_TYPE, TASK_TYPE, QUALITY_SCORE, OUTCOME, REQUEST_ID, ACCOUNT_ID, EVENT_TIME);
+  public static final List<String> STATS_COLUMNS = List.of(ID, SOURCE_FILE, SOURCE_LINE, EXAMPLE_TYPE, TASK_TYPE, QUALITY_SCORE, OUTCOME, REQUEST_ID, ACCOUNT_ID, EVENT_TIME, USER_KEY);
 
   /**
    * One element of {@code tool_calls}. {@code arguments}/{@code result} are JSON text as written.
@@ -90,7 +96,8 @@ public final class ExamplesSchema {
               createStructField(REQUEST_ID, StringType, true),
               createStructField(ACCOUNT_ID, StringType, true),
               createStructField(EVENT_TIME, TimestampType, true),
-              createStructField(EVENT_DATE, DateType, false)));
+              createStructField(EVENT_DATE, DateType, false),
+              createStructField(USER_KEY, StringType, true)));
 
   /**
    * What the Discord reader produces: the table without the rule-derived columns ({@code

@@ -12,6 +12,12 @@ public final class TableNames {
   public static final String TOOL_STATS = "tool_stats";
   public static final String ENRICHMENT_COVERAGE = "enrichment_coverage";
   public static final String QUALITY_DRIFT = "quality_drift";
+  /**
+   * The raw Discord user ids and names (and home-folder user names) behind the pseudonyms, for the
+   * bot's owners. Not in {@link #ALL}: export, stats and serve-sql never register or read it; only
+   * {@code sql}, {@code maintain} and {@code forget} name it.
+   */
+  public static final String IDENTITIES = "identities";
 
   /** The view: examples with every enrichment applied, plus the examples reviews added. */
   public static final String TRAINING_EXAMPLES = "training_examples";
@@ -24,6 +30,9 @@ public final class TableNames {
    * versions are not part of what an export was made from.
    */
   public static final List<String> STATISTICS = List.of(QUALITY_STATS, TOOL_STATS, ENRICHMENT_COVERAGE, QUALITY_DRIFT);
+
+  /** Every table, the owners-only {@link #IDENTITIES} included (table upkeep, deletion on request). */
+  public static final List<String> ALL_WITH_IDENTITIES = java.util.stream.Stream.concat(ALL.stream(), java.util.stream.Stream.of(IDENTITIES)).toList();
 
   private TableNames() {}
 }

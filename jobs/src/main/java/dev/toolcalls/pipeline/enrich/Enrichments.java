@@ -144,7 +144,7 @@ public final class Enrichments {
           + " coalesce(r.good_code, e.good_code) AS good_code, e.task_type, e.logged_task_type,"
           + " array_sort(array_distinct(array_except(concat(e.tags, coalesce(r.tags_add, array())), coalesce(r.tags_remove, array())))) AS tags,"
           + " coalesce(r.quality_score, e.quality_score) AS quality_score, e.outcome, e.error, e.request_id, e.account_id,"
-          + " e.event_time, e.event_date, CAST(NULL AS ARRAY<STRING>) AS derived_from, r.id IS NOT NULL AS reviewed,"
+          + " e.event_time, e.event_date, e.user_key, CAST(NULL AS ARRAY<STRING>) AS derived_from, r.id IS NOT NULL AS reviewed,"
           + " r.reviewer, r.reviewed_at, r.note AS review_note"
           + " FROM %1$s e LEFT JOIN (SELECT * FROM %2$s WHERE kind = 'review') r ON e.id = r.id";
 
@@ -157,6 +157,6 @@ public final class Enrichments {
           + " CAST(NULL AS STRING) AS logged_task_type, array_sort(array_distinct(coalesce(a.tags_add, array()))) AS tags,"
           + " coalesce(a.quality_score, 1.0) AS quality_score, 'ok' AS outcome, CAST(NULL AS STRING) AS error,"
           + " CAST(NULL AS STRING) AS request_id, CAST(NULL AS STRING) AS account_id, a.reviewed_at AS event_time,"
-          + " CAST(a.reviewed_at AS DATE) AS event_date, a.derived_from, true AS reviewed, a.reviewer, a.reviewed_at,"
+          + " CAST(a.reviewed_at AS DATE) AS event_date, CAST(NULL AS STRING) AS user_key, a.derived_from, true AS reviewed, a.reviewer, a.reviewed_at,"
           + " a.note AS review_note FROM %2$s a WHERE a.kind = 'added'";
 }

@@ -5,6 +5,7 @@ import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.enrich.Enrichments;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.lake.LakeLock;
+import dev.toolcalls.pipeline.privacy.Pseudonyms;
 import dev.toolcalls.pipeline.rules.RuleColumns;
 import dev.toolcalls.pipeline.rules.Rules;
 import dev.toolcalls.pipeline.source.ExtractRecord;
@@ -23,6 +24,7 @@ import dev.toolcalls.pipeline.source.session.SessionReadFunction;
 import dev.toolcalls.pipeline.source.session.SessionSettings;
 import dev.toolcalls.pipeline.spark.HadoopConf;
 import dev.toolcalls.schemas.ExamplesSchema;
+import dev.toolcalls.schemas.IdentitiesSchema;
 import dev.toolcalls.schemas.IngestLogSchema;
 import dev.toolcalls.schemas.QuarantineSchema;
 import dev.toolcalls.schemas.Sources;
@@ -98,7 +100,9 @@ public final class ExtractJob {
   public ExtractResult execute() {
     String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-" + UUID.randomUUID().toString().substring(0, 8);
     Rules rules = Rules.from(config);
-    DiscordSettings discordSettings = DiscordSettings.from(config, rules.tools);
+    // The pseudonym key is read (or created) here on the driver and travels inside the settings.
+    Pseudonyms pseudonyms = Pseudonyms.from(config);
+    DiscordSettings discordSettings = DiscordSettings.from(config, rules.tools, pseudonyms);
     StageTimer timer = new StageTimer(spark.sparkContext());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Lake lake = new Lake(spark, options.lakeDir);
@@ -110,7 +114,7 @@ public final class ExtractJob {
       List<Row> sameContent = new ArrayList<>();
       jsc.setJobGroup(runId, "extract: planning", false);
       Planner planner = new Planner(jsc, new HadoopConf(spark.sparkContext().hadoopConfiguration()), gone, unchanged, sameContent);
-      List<SourceRead> reads = timer.time("plan", () -> plan(lake, rules, discordSettings, planner));
+      List<SourceRead> reads = timer.time("plan", () -> plan(lake, rules, discordSettings, pseudonyms, planner));
       jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
       RuleColumns.register(spark, rules);
       String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
@@ -136,7 +140,7 @@ public final class ExtractJob {
    * in a nightly run, files whose time moved but whose content hash did not are not read, and their
    * refreshed ingest_log rows are put in {@code sameContent}.
    */
-  private List<SourceRead> plan(Lake lake, Rules rules, DiscordSettings discordSettings, Planner planner) {
+  private List<SourceRead> plan(Lake lake, Rules rules, DiscordSettings discordSettings, Pseudonyms pseudonyms, Planner planner) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     HadoopConf hadoopConf = planner.hadoopConf;
     // ingest_log read once for every source (on the driver, no Spark job).
@@ -154,7 +158,7 @@ public final class ExtractJob {
     }
     if (options.sessionsDir != null) {
       List<InputFile> files = planner.toRead(Sources.CLAUDE_SESSION, SourceFiles.matching(hadoop, options.sessionsDir, SessionFiles::isSession, "Claude Code transcripts (*.jsonl)"), false, true);
-      SessionSettings settings = SessionSettings.from(config, rules.tools);
+      SessionSettings settings = SessionSettings.from(config, rules.tools, pseudonyms);
       if (!files.isEmpty()) reads.add(new SourceRead(Sources.CLAUDE_SESSION, options.sessionsDir, files, new SessionReadFunction(settings, hadoopConf), ExamplesSchema.PARSED));
     }
     if (reads.isEmpty() && !options.changedOnly) throw new BadInputException("nothing to extract: give --logs DIR, --journals DIR and/or --sessions DIR");
@@ -260,10 +264,14 @@ public final class ExtractJob {
           JavaRDD<ExtractRecord> all = kept.size() == 1 ? kept.get(0) : jsc.union(kept.toArray(new JavaRDD[0]));
           Dataset<Row> examples = examplesBySource.stream().reduce(Dataset::unionByName).orElseThrow();
           Dataset<Row> quarantine = internalDataFrame(all.filter(x -> x.kind == ExtractRecord.Kind.QUARANTINE).map(x -> x.row), QuarantineSchema.TABLE);
+          // mergeSchema on examples: a lake from before user_key existed gets the column on its next run.
           writeSideBySide(
               timer,
-              "write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, replaced, note),
-              "write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, replaced, note));
+              "write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, replaced, note, true),
+              "write quarantine, identities", () -> {
+                lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, replaced, note);
+                lake.replaceFileRows(TableNames.IDENTITIES, identities(all), IdentitiesSchema.PARTITION_COLUMNS, IdentitiesSchema.STATS_COLUMNS, replaced, note);
+              });
 
           // Counted from the same cached records that were written: no re-read of any table.
           // Both example schemas (EXTRACTED, PARSED) start with id, source, source_file.
@@ -325,6 +333,18 @@ public final class ExtractJob {
       out.set(i, new SourceRead(r.source(), r.input(), files, r.reader(), r.exampleSchema()));
     }
     return out;
+  }
+
+  /**
+   * The identities table's rows of the files read: one per person and file (first and last
+   * request, examples), from the readers' IDENTITY records (one per example: small rows, the only
+   * ones this grouping shuffles). Replaced per file like every table, so a re-run never adds them twice.
+   */
+  private Dataset<Row> identities(JavaRDD<ExtractRecord> records) {
+    Dataset<Row> seen = internalDataFrame(records.filter(x -> x.kind == ExtractRecord.Kind.IDENTITY).map(x -> x.row), IdentitiesSchema.SEEN);
+    return seen.groupBy(IdentitiesSchema.USER_KEY, IdentitiesSchema.SOURCE, IdentitiesSchema.SOURCE_FILE, IdentitiesSchema.USER_ID, IdentitiesSchema.USERNAME)
+        .agg(org.apache.spark.sql.functions.min("event_time").as("first_seen"), org.apache.spark.sql.functions.max("event_time").as("last_seen"),
+            org.apache.spark.sql.functions.count("*").as("examples"));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.toolcalls.pipeline.job;
 import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.lake.LakeLock;
+import dev.toolcalls.schemas.TableNames;
 import io.delta.tables.DeltaTable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,13 +81,13 @@ public final class MaintainJob {
     String runId = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-" + UUID.randomUUID().toString().substring(0, 8);
     Lake lake = new Lake(spark, options.lakeDir);
     // Checked before locking: taking the lock creates the folder, and a mistyped --lake should create nothing.
-    if (lake.existingTables().isEmpty()) throw new BadInputException("no Delta table in " + lake.root() + ": nothing to maintain");
+    if (lake.existingTables(TableNames.ALL_WITH_IDENTITIES).isEmpty()) throw new BadInputException("no Delta table in " + lake.root() + ": nothing to maintain");
     // A dry run commits nothing, so it neither waits for nor blocks a nightly run.
     LakeLock lock = options.dryRun ? null : LakeLock.acquire(lake.root(), "maintain " + runId);
     StageTimer timer = new StageTimer(spark.sparkContext());
     spark.sparkContext().setJobGroup(runId, "maintain " + lake.root() + (options.dryRun ? " (dry run)" : ""), false);
     try {
-      List<String> tables = lake.existingTables();
+      List<String> tables = lake.existingTables(TableNames.ALL_WITH_IDENTITIES);
       // Every table's dry run comes first: Delta's own check refuses a too short --retain-hours
       // there, before any table is changed. Its list is also the count where Delta does not log
       // its vacuums (s3a).

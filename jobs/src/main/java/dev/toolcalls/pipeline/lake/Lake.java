@@ -70,10 +70,15 @@ public final class Lake {
     return spark.read().format("delta").load(path(table));
   }
 
-  /** The tables that exist in this lake. */
+  /** The tables that exist in this lake (the owners-only identities table left out). */
   public List<String> existingTables() {
+    return existingTables(TableNames.ALL);
+  }
+
+  /** Those of {@code tables} that exist in this lake. */
+  public List<String> existingTables(List<String> tables) {
     List<String> out = new ArrayList<>();
-    for (String t : TableNames.ALL) if (exists(t)) out.add(t);
+    for (String t : tables) if (exists(t)) out.add(t);
     return out;
   }
 

@@ -40,6 +40,11 @@ public final class Pseudonyms implements Serializable {
     this.key = key.clone();
   }
 
+  /** With the key of the configuration (see {@link PseudonymKey}): read, or created, on the driver. */
+  public static Pseudonyms from(dev.toolcalls.pipeline.config.PipelineConfig config) {
+    return new Pseudonyms(PseudonymKey.load(config, System.err));
+  }
+
   /** The pseudonym of a Discord user id. */
   public String discordUser(String userId) {
     return of("discord:" + userId);

@@ -38,6 +38,8 @@ public final class ExampleDraft {
   public Long eventTimeMicros;
   /** Days since the epoch: the partition; required. */
   public Integer eventDate;
+  /** The pseudonym of the person behind it (see Pseudonyms), or null. */
+  public String userKey;
 
   @Override
   public String toString() {

@@ -21,7 +21,9 @@ public final class ExtractRecord implements Serializable {
     /** The file holds the request of a turn that goes on in a later file (cross-file pass). */
     JOINED_WITH_NEXT,
     /** The file holds lines of a turn whose request is in an earlier file (cross-file pass). */
-    JOINED_WITH_PREVIOUS
+    JOINED_WITH_PREVIOUS,
+    /** Who is behind an example (a row of {@code IdentitiesSchema.SEEN}): only to the identities table. */
+    IDENTITY
   }
 
   public final Kind kind;
@@ -48,6 +50,10 @@ public final class ExtractRecord implements Serializable {
 
   public static ExtractRecord handOver(String sourceFile, InternalRow row) {
     return new ExtractRecord(Kind.HAND_OVER, sourceFile, row, null);
+  }
+
+  public static ExtractRecord identity(String sourceFile, InternalRow row) {
+    return new ExtractRecord(Kind.IDENTITY, sourceFile, row, null);
   }
 
   public static ExtractRecord deferred(String sourceFile) {

@@ -1,6 +1,7 @@
 package dev.toolcalls.pipeline.source;
 
 import dev.toolcalls.schemas.ExamplesSchema;
+import dev.toolcalls.schemas.IdentitiesSchema;
 import dev.toolcalls.schemas.QuarantineSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 public final class SourceRows {
   private final UnsafeProjection exampleProjection = UnsafeProjection.create(ExamplesSchema.PARSED);
   private final UnsafeProjection quarantineProjection = UnsafeProjection.create(QuarantineSchema.TABLE);
+  private final UnsafeProjection identityProjection = UnsafeProjection.create(IdentitiesSchema.SEEN);
 
   public InternalRow example(ExampleDraft d) {
     Objects.requireNonNull(d.id, "id");
@@ -52,6 +54,7 @@ public final class SourceRows {
     set(v, ExamplesSchema.ACCOUNT_ID, utf8(d.accountId));
     set(v, ExamplesSchema.EVENT_TIME, d.eventTimeMicros);
     set(v, ExamplesSchema.EVENT_DATE, d.eventDate);
+    set(v, ExamplesSchema.USER_KEY, utf8(d.userKey));
     return exampleProjection.apply(new GenericInternalRow(v)).copy();
   }
 
@@ -62,6 +65,12 @@ public final class SourceRows {
       raw == null ? null : UTF8String.fromString(new String(raw, StandardCharsets.UTF_8)), raw
     };
     return quarantineProjection.apply(new GenericInternalRow(v)).copy();
+  }
+
+  /** A row of {@code IdentitiesSchema.SEEN}: who is behind an example. */
+  public InternalRow identity(String source, String sourceFile, String userKey, String userId, String username, Long eventTimeMicros) {
+    Object[] v = {utf8(source), utf8(sourceFile), utf8(userKey), utf8(userId), utf8(username), eventTimeMicros};
+    return identityProjection.apply(new GenericInternalRow(v)).copy();
   }
 
   private static void set(Object[] v, String column, Object value) {

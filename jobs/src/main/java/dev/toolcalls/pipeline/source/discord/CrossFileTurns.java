@@ -53,7 +53,7 @@ public final class CrossFileTurns implements FlatMapFunction<Tuple2<String, Iter
             new TurnAssembler.Sink() {
               @Override
               public void turn(Turn turn) {
-                out.add(ExtractRecord.example(turn.requestLine.sourceFile, factory.example(turn)));
+                factory.records(turn, out::add);
                 // Remembered in ingest_log: a nightly run that reads one of these files reads the other too.
                 java.util.Set<String> others = new java.util.TreeSet<>();
                 for (RawLine l : turn.lines) if (!l.sourceFile.equals(turn.requestLine.sourceFile)) others.add(l.sourceFile);

@@ -22,6 +22,9 @@ final class DiscordEvent {
   String message;
   String accountId;
   String taskType;
+  /** The Discord user: only to the identities table; examples get the pseudonym. */
+  String userId;
+  String username;
 
   // tool_call
   String tool;

@@ -75,9 +75,13 @@ final class DiscordEventParser {
             e.contextJson = raw(p, v, buf, off);
             break;
           case "user_id":
+            e.userId = scalar(p, v);
+            break;
           case "username":
+            e.username = scalar(p, v);
+            break;
           case "tool_calls_count":
-            // Known, not needed for examples (identities are handled apart).
+            // Known, not needed for examples.
             p.skipChildren();
             break;
           default:

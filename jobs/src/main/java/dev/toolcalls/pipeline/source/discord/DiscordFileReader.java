@@ -151,7 +151,7 @@ public final class DiscordFileReader implements Iterator<ExtractRecord>, TurnAss
   @Override
   public void turn(Turn turn) {
     report.examples++;
-    ready.addLast(ExtractRecord.example(sourceFile, rows.example(turn)));
+    rows.records(turn, ready::addLast);
   }
 
   @Override

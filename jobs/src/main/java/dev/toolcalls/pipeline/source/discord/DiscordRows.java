@@ -1,12 +1,17 @@
 package dev.toolcalls.pipeline.source.discord;
 
+import dev.toolcalls.pipeline.source.ExtractRecord;
 import dev.toolcalls.pipeline.util.StableIds;
 import dev.toolcalls.schemas.ExamplesSchema;
+import dev.toolcalls.schemas.IdentitiesSchema;
 import dev.toolcalls.schemas.QuarantineSchema;
 import dev.toolcalls.schemas.Sources;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
@@ -42,6 +47,13 @@ final class DiscordRows {
   private final UnsafeProjection exampleProjection = UnsafeProjection.create(ExamplesSchema.EXTRACTED);
   private final UnsafeProjection quarantineProjection = UnsafeProjection.create(QuarantineSchema.TABLE);
   private final UnsafeProjection handOverProjection = UnsafeProjection.create(HAND_OVER);
+  private final UnsafeProjection identityProjection = UnsafeProjection.create(IdentitiesSchema.SEEN);
+  /**
+   * The names of the people seen so far in this task (lower case) and their pseudonyms: an
+   * {@code @name} mention of one of them in a later turn becomes {@code @u-...}.
+   */
+  private final Map<String, String> keyByName = new HashMap<>();
+  private static final UTF8String AT = UTF8String.fromString("@");
 
   DiscordRows(DiscordSettings settings) {
     this.settings = settings;
@@ -50,6 +62,8 @@ final class DiscordRows {
   /** A finished turn as a row of {@code ExamplesSchema.EXTRACTED}. */
   InternalRow example(Turn t) {
     DiscordEvent req = t.request;
+    String userKey = req.userId == null ? null : settings.pseudonyms.discordUser(req.userId);
+    if (userKey != null && req.username != null && !req.username.isEmpty()) keyByName.put(req.username.toLowerCase(Locale.ROOT), userKey);
     List<InternalRow> calls = new ArrayList<>();
     String response = null;
     UTF8String context = null;
@@ -58,19 +72,19 @@ final class DiscordRows {
     for (DiscordEvent e : t.events) {
       switch (e.type) {
         case DiscordEvent.TOOL_CALL:
-          calls.add(new GenericInternalRow(new Object[] {utf8(e.tool), e.argumentsJson, e.resultJson, e.resultIsError}));
-          if (e.resultStateJson != null && settings.tools.isStateTool(e.tool)) gameState = e.resultStateJson;
+          calls.add(new GenericInternalRow(new Object[] {utf8(e.tool), hidePeople(e.argumentsJson, req.userId), hidePeople(e.resultJson, req.userId), e.resultIsError}));
+          if (e.resultStateJson != null && settings.tools.isStateTool(e.tool)) gameState = hidePeople(e.resultStateJson, req.userId);
           break;
         case DiscordEvent.RESPONSE:
-          response = e.response;
-          if (e.error != null) errors.add(e.error);
+          response = hidePeople(e.response, req.userId);
+          if (e.error != null) errors.add(hidePeople(e.error, req.userId));
           break;
         case DiscordEvent.ERROR:
-          errors.add(e.error != null ? e.error : "(error event without text)");
-          if (e.contextJson != null) context = e.contextJson;
+          errors.add(e.error != null ? hidePeople(e.error, req.userId) : "(error event without text)");
+          if (e.contextJson != null) context = hidePeople(e.contextJson, req.userId);
           break;
         case DiscordEvent.CONTEXT:
-          if (e.contextJson != null) context = e.contextJson;
+          if (e.contextJson != null) context = hidePeople(e.contextJson, req.userId);
           break;
         default:
           throw new IllegalStateException("unexpected event type in a turn: " + e.type);
@@ -81,7 +95,7 @@ final class DiscordRows {
       SOURCE,
       utf8(t.requestLine.sourceFile),
       t.requestLine.lineNumber,
-      utf8(req.message),
+      utf8(hidePeople(req.message, req.userId)),
       gameState,
       context,
       new GenericArrayData(calls.toArray()),
@@ -92,9 +106,38 @@ final class DiscordRows {
       utf8(req.requestId),
       utf8(req.accountId),
       req.timeMicros,
-      (int) Math.floorDiv(req.timeMicros, 86_400_000_000L)
+      (int) Math.floorDiv(req.timeMicros, 86_400_000_000L),
+      utf8(userKey)
     };
     return exampleProjection.apply(new GenericInternalRow(v)).copy();
+  }
+
+  /** A finished turn's records: its example and (when the request names its user) the identity behind it. */
+  void records(Turn t, java.util.function.Consumer<ExtractRecord> out) {
+    out.accept(ExtractRecord.example(t.requestLine.sourceFile, example(t)));
+    InternalRow who = identity(t);
+    if (who != null) out.accept(ExtractRecord.identity(t.requestLine.sourceFile, who));
+  }
+
+  /** The requester of a finished turn as a row of {@code IdentitiesSchema.SEEN}; null when the line names no user. */
+  InternalRow identity(Turn t) {
+    DiscordEvent req = t.request;
+    if (req.userId == null) return null;
+    Object[] v = {SOURCE, utf8(t.requestLine.sourceFile), utf8(settings.pseudonyms.discordUser(req.userId)), utf8(req.userId), utf8(req.username), req.timeMicros};
+    return identityProjection.apply(new GenericInternalRow(v)).copy();
+  }
+
+  /** Mentions of people (by id, by a name seen in this task) and the requester's own id, as pseudonyms. */
+  private String hidePeople(String text, String userId) {
+    return settings.pseudonyms.discordText(text, userId, keyByName);
+  }
+
+  /** The same for JSON text, decoded only when it holds an '@' (a mention needs one): most of the volume is not. */
+  private UTF8String hidePeople(UTF8String json, String userId) {
+    if (json == null || !json.contains(AT)) return json;
+    String s = json.toString();
+    String hidden = hidePeople(s, userId);
+    return hidden.equals(s) ? json : UTF8String.fromString(hidden);
   }
 
   /** A row of {@code QuarantineSchema.TABLE}; raw_bytes keeps the exact bytes, raw_text is readable. */

@@ -1,6 +1,7 @@
 package dev.toolcalls.pipeline.source.session;
 
 import dev.toolcalls.pipeline.source.ExampleDraft;
+import dev.toolcalls.pipeline.privacy.Pseudonyms;
 import dev.toolcalls.pipeline.source.ExtractRecord;
 import dev.toolcalls.pipeline.source.FileReport;
 import dev.toolcalls.pipeline.source.SourceRows;
@@ -36,6 +37,12 @@ public final class SessionFileReader implements Iterator<ExtractRecord>, Session
   private final SourceRows rows = new SourceRows();
   private final ArrayDeque<ExtractRecord> ready = new ArrayDeque<>();
   private boolean done;
+  /**
+   * The home folder's user name in the transcript's path (Claude Code names a project folder after
+   * its working folder: -home-NAME-project), or null; and its pseudonym, the examples' user_key.
+   */
+  private final String homeUser;
+  private final String userKey;
 
   public SessionFileReader(InputStream in, FileReport report, SessionSettings settings) {
     this.in = in;
@@ -43,6 +50,9 @@ public final class SessionFileReader implements Iterator<ExtractRecord>, Session
     this.report = report;
     this.sourceFile = report.file.relativePath;
     this.assembler = new SessionTurnAssembler(sourceFile, settings, counts, this);
+    String home = Pseudonyms.homeUserOf(sourceFile);
+    this.homeUser = home != null ? home : Pseudonyms.homeUserOf(report.file.uri);
+    this.userKey = homeUser == null ? null : settings.pseudonyms.homeUser(homeUser);
   }
 
   /** What the file's lines became; complete once the report has been handed out. */
@@ -121,7 +131,9 @@ public final class SessionFileReader implements Iterator<ExtractRecord>, Session
   @Override
   public void example(ExampleDraft draft) {
     report.examples++;
+    draft.userKey = userKey;
     ready.addLast(ExtractRecord.example(sourceFile, rows.example(draft)));
+    if (userKey != null) ready.addLast(ExtractRecord.identity(sourceFile, rows.identity(Sources.CLAUDE_SESSION, sourceFile, userKey, null, homeUser, draft.eventTimeMicros)));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.toolcalls.pipeline.source.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
+import dev.toolcalls.pipeline.privacy.Pseudonyms;
 import dev.toolcalls.pipeline.rules.ToolCatalog;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -18,19 +19,22 @@ public final class SessionSettings implements Serializable {
   public final List<String> gameServers;
   /** Which game tools report the game state (conf/rules/tools.yaml). */
   public final ToolCatalog tools;
+  /** The pseudonyms of home-folder user names (the key travels inside: never logged). */
+  public final Pseudonyms pseudonyms;
 
-  public SessionSettings(List<String> gameServers, ToolCatalog tools) {
+  public SessionSettings(List<String> gameServers, ToolCatalog tools, Pseudonyms pseudonyms) {
     if (gameServers.isEmpty()) throw new BadInputException("sessions.game_servers is empty: no session turn could be a game turn");
     this.gameServers = List.copyOf(gameServers);
     this.tools = tools;
+    this.pseudonyms = pseudonyms;
   }
 
   public static SessionSettings from(PipelineConfig config) {
-    return from(config, new ToolCatalog(config.rules("tools", ToolCatalog.Spec.class)));
+    return from(config, new ToolCatalog(config.rules("tools", ToolCatalog.Spec.class)), Pseudonyms.from(config));
   }
 
-  /** With the tool catalog the job has already built ({@code Rules.tools}). */
-  public static SessionSettings from(PipelineConfig config, ToolCatalog tools) {
+  /** With the tool catalog and pseudonyms the job has already built. */
+  public static SessionSettings from(PipelineConfig config, ToolCatalog tools, Pseudonyms pseudonyms) {
     List<String> servers = new ArrayList<>();
     JsonNode n = config.node("sessions.game_servers");
     if (n.isArray()) {
@@ -43,7 +47,7 @@ public final class SessionSettings implements Serializable {
       throw new BadInputException("sessions.game_servers must be a list of MCP server names");
     }
     servers.removeIf(String::isEmpty);
-    return new SessionSettings(servers, tools);
+    return new SessionSettings(servers, tools, pseudonyms);
   }
 
   /**

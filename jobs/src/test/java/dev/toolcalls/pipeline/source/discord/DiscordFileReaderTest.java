@@ -33,6 +33,7 @@ class DiscordFileReaderTest {
     final List<Row> examples = new ArrayList<>();
     final List<Row> quarantine = new ArrayList<>();
     final List<InternalRow> handOver = new ArrayList<>();
+    final List<InternalRow> identities = new ArrayList<>();
     FileReport report;
   }
 
@@ -45,6 +46,7 @@ class DiscordFileReaderTest {
         case QUARANTINE -> out.quarantine.add(quarantined(r.row));
         case HAND_OVER -> out.handOver.add(r.row);
         case REPORT -> out.report = r.report;
+        case IDENTITY -> out.identities.add(r.row);
       }
     });
     return out;
@@ -190,11 +192,33 @@ class DiscordFileReaderTest {
     assertEquals(List.of(2L, 0L), List.of(day1.report.handedOver, day1.report.orphansHandedOver), "day 1: a turn open at its end");
     assertEquals(List.of(2L, 2L), List.of(day2.report.handedOver, day2.report.orphansHandedOver), "day 2: lines without their request");
     List<ExtractRecord> second = new CrossFileTurns(SETTINGS, java.util.Set.of()).assemble(all);
-    assertEquals(List.of("EXAMPLE conversations_2026-01-20.jsonl", "JOINED_WITH_NEXT conversations_2026-01-20.jsonl", "JOINED_WITH_PREVIOUS conversations_2026-01-21.jsonl"),
+    assertEquals(List.of("EXAMPLE conversations_2026-01-20.jsonl", "IDENTITY conversations_2026-01-20.jsonl", "JOINED_WITH_NEXT conversations_2026-01-20.jsonl", "JOINED_WITH_PREVIOUS conversations_2026-01-21.jsonl"),
         second.stream().map(r -> r.kind + " " + r.sourceFile).toList(), "the example, and both files flagged for ingest_log");
     Row e = example(second.get(0).row);
     assertEquals("conversations_2026-01-20.jsonl", ex(e, ExamplesSchema.SOURCE_FILE));
     assertEquals(List.of("send_command {\"command\": \"GOTO 3087 3228 0\"}", "send_command {\"command\": \"FISH_DRAYNOR_LOOP 150\"}"), tools(e));
+  }
+
+  @Test
+  void peopleArePseudonymsInExamplesAndRawOnlyInIdentityRecords() {
+    Output out = read("conversations_2026-01-20.jsonl", new LogLines()
+        .request("1000000000", "2026-01-20T10:00:00.000000", "Hi", "aux")
+        .response("1000000000", "2026-01-20T10:00:01.000000", "Hello!")
+        .raw("{\"type\": \"request\", \"request_id\": \"1000010000\", \"timestamp\": \"2026-01-20T10:01:00.000000\", \"user_id\": 222222222222222222,"
+            + " \"username\": \"bob\", \"message\": \"follow <@391354168675139594> and @Astron6695, not <@!333333333333333333>; I am 222222222222222222\", \"account_id\": \"aux\"}")
+        .tool("1000010000", "2026-01-20T10:01:01.000000", "send_command", "{\"command\": \"SAY hi @astron6695\"}", "{\"sent\": true}")
+        .response("1000010000", "2026-01-20T10:01:02.000000", "Following @bob."));
+    String astron = SETTINGS.pseudonyms.discordUser("391354168675139594"), bob = SETTINGS.pseudonyms.discordUser("222222222222222222");
+    assertEquals(astron, ex(out.examples.get(0), ExamplesSchema.USER_KEY));
+    Row second = out.examples.get(1);
+    assertEquals(bob, ex(second, ExamplesSchema.USER_KEY));
+    assertEquals("follow <@" + astron + "> and @" + astron + ", not <@" + SETTINGS.pseudonyms.discordUser("333333333333333333") + ">; I am " + bob, ex(second, ExamplesSchema.USER_MESSAGE));
+    assertEquals(List.of("send_command {\"command\": \"SAY hi @" + astron + "\"}"), tools(second));
+    assertEquals("Following @" + bob + ".", ex(second, ExamplesSchema.RESPONSE_TEXT));
+    // The raw id and name go only to the identity records (the identities table).
+    Row who = (Row) CatalystTypeConverters.createToScalaConverter(dev.toolcalls.schemas.IdentitiesSchema.SEEN).apply(out.identities.get(1));
+    assertEquals(List.of("discord", "conversations_2026-01-20.jsonl", bob, "222222222222222222", "bob"), List.of(who.get(0), who.get(1), who.get(2), who.get(3), who.get(4)));
+    assertEquals(2, out.identities.size());
   }
 
   @Test
@@ -235,7 +259,7 @@ class DiscordFileReaderTest {
     FileReport report = new FileReport("discord", new InputFile("file:/x/c.jsonl", "c.jsonl", bytes.length, now, "2026-01-20"));
     List<String> kinds = new ArrayList<>();
     new DiscordFileReader(new java.io.ByteArrayInputStream(bytes), report, SETTINGS).forEachRemaining(r -> kinds.add(r.kind.name()));
-    assertEquals(List.of("EXAMPLE", "REPORT"), kinds, "no quarantine row for the line being written");
+    assertEquals(List.of("EXAMPLE", "IDENTITY", "REPORT"), kinds, "no quarantine row for the line being written");
     assertTrue(report.settling);
     assertEquals(Map.of("unfinished_last_line_left_for_next_run", 1L), report.details);
     // the same bytes once the file has settled: a crash, quarantined

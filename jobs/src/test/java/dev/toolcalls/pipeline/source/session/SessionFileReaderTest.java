@@ -174,7 +174,9 @@ class SessionFileReaderTest {
       kinds.add(r.kind);
       if (r.report != null) report[0] = r.report;
     });
-    assertEquals(List.of(ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.REPORT), kinds);
+    // Each example is followed by the identity behind it (the project folder names a home folder).
+    assertEquals(List.of(ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.IDENTITY, ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.IDENTITY,
+        ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.IDENTITY, ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.IDENTITY, ExtractRecord.Kind.REPORT), kinds);
     assertEquals("claude_session", report[0].source);
     assertEquals(4, report[0].examples);
 
