@@ -3,6 +3,7 @@ package dev.toolcalls.schemas;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
@@ -49,6 +50,7 @@ public final class ExamplesSchema {
    * release, so it is the last column and older lakes gain it on their next extract.
    */
   public static final String USER_KEY = "user_key";
+  public static final String VALIDATION = "validation";
 
   /** Partition columns, in order. */
   public static final List<String> PARTITION_COLUMNS = List.of(SOURCE, EVENT_DATE);
@@ -68,7 +70,20 @@ public final class ExamplesSchema {
               createStructField("result", StringType, true),
               createStructField("is_error", BooleanType, true)));
 
-  /** The table as analysts see it. */
+  /**
+   * One element of {@code validation}: a problem the tool registry found in the call at position
+   * {@code call} of {@code tool_calls}; {@code code} is {@code unknown_tool}, {@code schema} or
+   * {@code unknown_command}.
+   */
+  public static final StructType VALIDATION_PROBLEM =
+      createStructType(
+          List.of(
+              createStructField("call", IntegerType, true),
+              createStructField("tool", StringType, true),
+              createStructField("code", StringType, true),
+              createStructField("message", StringType, true)));
+
+  /** The table as analysts see it. Columns added after the first release come last (older lakes gain them on their next run). */
   public static final StructType TABLE =
       createStructType(
           List.of(
@@ -97,28 +112,29 @@ public final class ExamplesSchema {
               createStructField(ACCOUNT_ID, StringType, true),
               createStructField(EVENT_TIME, TimestampType, true),
               createStructField(EVENT_DATE, DateType, false),
-              createStructField(USER_KEY, StringType, true)));
+              createStructField(USER_KEY, StringType, true),
+              createStructField(VALIDATION, createArrayType(VALIDATION_PROBLEM, true), true)));
 
   /**
    * What the Discord reader produces: the table without the rule-derived columns ({@code
-   * example_type}, {@code task_type}, {@code tags}, {@code quality_score}), which the conf-driven
+   * example_type}, {@code task_type}, {@code tags}, {@code quality_score}, {@code validation}), which the conf-driven
    * UDFs add afterwards, and without the columns other sources and reviews fill.
    */
   public static final StructType EXTRACTED =
       new StructType(
           java.util.Arrays.stream(TABLE.fields())
-              .filter(f -> !List.of(EXAMPLE_TYPE, TASK_TYPE, TAGS, QUALITY_SCORE, REASONING, PROBLEM, ROOT_CAUSE, BAD_CODE, GOOD_CODE).contains(f.name()))
+              .filter(f -> !List.of(EXAMPLE_TYPE, TASK_TYPE, TAGS, QUALITY_SCORE, VALIDATION, REASONING, PROBLEM, ROOT_CAUSE, BAD_CODE, GOOD_CODE).contains(f.name()))
               .toArray(org.apache.spark.sql.types.StructField[]::new));
 
   /**
    * What the journal and Claude-session readers produce: the table without the rule-derived
-   * columns ({@code task_type}, {@code tags}, {@code quality_score}); {@code example_type} is
+   * columns ({@code task_type}, {@code tags}, {@code quality_score}, {@code validation}); {@code example_type} is
    * nullable here: null lets the rules decide from the tool calls.
    */
   public static final StructType PARSED =
       new StructType(
           java.util.Arrays.stream(TABLE.fields())
-              .filter(f -> !List.of(TASK_TYPE, TAGS, QUALITY_SCORE).contains(f.name()))
+              .filter(f -> !List.of(TASK_TYPE, TAGS, QUALITY_SCORE, VALIDATION).contains(f.name()))
               .map(f -> f.name().equals(EXAMPLE_TYPE) ? createStructField(EXAMPLE_TYPE, StringType, true) : f)
               .toArray(org.apache.spark.sql.types.StructField[]::new));
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.util.Timestamps;
 import dev.toolcalls.schemas.EnrichmentsSchema;
+import dev.toolcalls.schemas.ExamplesSchema;
 import dev.toolcalls.schemas.TableNames;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
@@ -120,7 +121,20 @@ public final class Enrichments {
    * VERSION AS OF 3}, see {@code Lake.asOf}); {@code enrichments} null when there are none.
    */
   public static void registerTrainingView(SparkSession spark, String examples, String enrichments) {
-    spark.sql("CREATE OR REPLACE TEMP VIEW " + TableNames.TRAINING_EXAMPLES + " AS " + trainingViewQuery(examples, enrichments));
+    spark.sql("CREATE OR REPLACE TEMP VIEW " + TableNames.TRAINING_EXAMPLES + " AS " + trainingViewQuery(withLaterColumns(spark, examples), enrichments));
+  }
+
+  /**
+   * The examples relation with the columns added since the first release that it lacks (an older
+   * lake not extracted since, or an export rebuilt from a version older than the column) as nulls.
+   */
+  static String withLaterColumns(SparkSession spark, String examples) {
+    java.util.List<String> has = java.util.List.of(spark.sql("SELECT * FROM " + examples).columns());
+    StringBuilder missing = new StringBuilder();
+    for (String c : java.util.List.of(ExamplesSchema.USER_KEY, ExamplesSchema.VALIDATION)) { // in table order: both last
+      if (!has.contains(c)) missing.append(", CAST(NULL AS ").append(ExamplesSchema.TABLE.apply(c).dataType().sql()).append(") AS ").append(c);
+    }
+    return missing.length() == 0 ? examples : "(SELECT *" + missing + " FROM " + examples + ")";
   }
 
   /** The view's query alone, for a catalog view (serve-sql, whose JDBC sessions see no temp view). */
@@ -144,9 +158,11 @@ public final class Enrichments {
           + " coalesce(r.good_code, e.good_code) AS good_code, e.task_type, e.logged_task_type,"
           + " array_sort(array_distinct(array_except(concat(e.tags, coalesce(r.tags_add, array())), coalesce(r.tags_remove, array())))) AS tags,"
           + " coalesce(r.quality_score, e.quality_score) AS quality_score, e.outcome, e.error, e.request_id, e.account_id,"
-          + " e.event_time, e.event_date, e.user_key, CAST(NULL AS ARRAY<STRING>) AS derived_from, r.id IS NOT NULL AS reviewed,"
+          + " e.event_time, e.event_date, e.user_key, e.validation, CAST(NULL AS ARRAY<STRING>) AS derived_from, r.id IS NOT NULL AS reviewed,"
           + " r.reviewer, r.reviewed_at, r.note AS review_note"
           + " FROM %1$s e LEFT JOIN (SELECT * FROM %2$s WHERE kind = 'review') r ON e.id = r.id";
+
+  private static final String VALIDATION_SQL_TYPE = ExamplesSchema.TABLE.apply(ExamplesSchema.VALIDATION).dataType().sql();
 
   /** A reviewer-written lesson has quality 1.0 unless the review says otherwise. */
   private static final String ADDED_SQL =
@@ -157,6 +173,6 @@ public final class Enrichments {
           + " CAST(NULL AS STRING) AS logged_task_type, array_sort(array_distinct(coalesce(a.tags_add, array()))) AS tags,"
           + " coalesce(a.quality_score, 1.0) AS quality_score, 'ok' AS outcome, CAST(NULL AS STRING) AS error,"
           + " CAST(NULL AS STRING) AS request_id, CAST(NULL AS STRING) AS account_id, a.reviewed_at AS event_time,"
-          + " CAST(a.reviewed_at AS DATE) AS event_date, CAST(NULL AS STRING) AS user_key, a.derived_from, true AS reviewed, a.reviewer, a.reviewed_at,"
+          + " CAST(a.reviewed_at AS DATE) AS event_date, CAST(NULL AS STRING) AS user_key, CAST(array() AS " + VALIDATION_SQL_TYPE + ") AS validation, a.derived_from, true AS reviewed, a.reviewer, a.reviewed_at,"
           + " a.note AS review_note FROM %2$s a WHERE a.kind = 'added'";
 }

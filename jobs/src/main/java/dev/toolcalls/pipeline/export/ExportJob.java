@@ -2,6 +2,7 @@ package dev.toolcalls.pipeline.export;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -97,14 +98,21 @@ public final class ExportJob {
     }
   }
 
-  /** What was written; {@code asOfManifest} is the manifest rebuilt, or null. */
-  public record Result(String out, long selected, long duplicatesDropped, Map<String, Map<String, Long>> countsByFormat, Map<String, Long> tableVersions, String asOfManifest) {
+  /**
+   * What was written; {@code losses} is per format the examples whose record could not carry a kind
+   * of content ({@link ExportLosses}); {@code asOfManifest} is the manifest rebuilt, or null.
+   */
+  public record Result(String out, long selected, long duplicatesDropped, Map<String, Map<String, Long>> countsByFormat, Map<String, Map<String, Long>> losses,
+      Map<String, Long> tableVersions, String asOfManifest) {
     public String toText() {
       StringBuilder sb = new StringBuilder();
       if (asOfManifest != null) sb.append("rebuilt the dataset of ").append(asOfManifest).append(" from the table versions it names\n");
       sb.append("export into ").append(out).append(" (tables ").append(tableVersions).append(")\n");
       sb.append(String.format("  selected: %d examples; %d exact duplicates dropped%n", selected, duplicatesDropped));
       countsByFormat.forEach((f, c) -> sb.append(String.format("  %-8s %s%n", f, c)));
+      losses.forEach((f, l) -> {
+        if (!l.isEmpty()) sb.append(String.format("  %-8s could not carry (examples): %s%n", f, l));
+      });
       return sb.toString();
     }
   }
@@ -165,11 +173,17 @@ public final class ExportJob {
       Dataset<Row> unique = chosen.where("NOT duplicate").drop("duplicate", "dedupe_key");
       Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
       Map<String, Object> manifestCounts = new LinkedHashMap<>();
+      Map<String, Map<String, Long>> losses = new LinkedHashMap<>();
       for (ExportFormat f : options.formats) {
-        Dataset<Row> rendered = render(unique, f).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> all = render(unique, f).persist(StorageLevel.MEMORY_AND_DISK());
         try {
+          Dataset<Row> rendered = all.where(col("value").isNotNull());
           Map<String, Long> bySplit = new TreeMap<>();
           Map<String, Long> detail = new TreeMap<>();
+          Map<String, Long> lost = new TreeMap<>();
+          // One row per kind of loss: a handful per format, whatever the number of examples.
+          for (Row r : all.select(explode(col("losses")).as("what")).groupBy("what").count().collectAsList()) lost.put(r.getString(0), r.getLong(1));
+          losses.put(f.folder(), lost);
           for (Row r : rendered.groupBy(SPLIT, "source", "example_type").count().collectAsList()) {
             bySplit.merge(r.getString(0), r.getLong(3), Long::sum);
             detail.put(r.getString(0) + "/" + r.getString(1) + "/" + r.getString(2), r.getLong(3));
@@ -178,12 +192,12 @@ public final class ExportJob {
           manifestCounts.put(f.folder(), detail);
           write(rendered, f, new Path(staging, f.folder()), fs);
         } finally {
-          rendered.unpersist();
+          all.unpersist();
         }
       }
-      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, c.getLong(0) - duplicates, duplicates, manifestCounts);
+      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, c.getLong(0) - duplicates, duplicates, manifestCounts, losses);
       publish(fs, staging, out);
-      return new Result(out.toString(), c.getLong(0) - duplicates, duplicates, counts, versions, asOf == null ? null : asOf.file());
+      return new Result(out.toString(), c.getLong(0) - duplicates, duplicates, counts, losses, versions, asOf == null ? null : asOf.file());
     } catch (IOException e) {
       throw new IllegalStateException("export to " + out + " failed: " + e.getMessage(), e);
     } finally {
@@ -232,14 +246,18 @@ public final class ExportJob {
     return withSplit;
   }
 
-  /** (split, source, example_type, id, value): the rendered records of one format. */
+  /**
+   * (split, source, example_type, id, value, losses): the rendered records of one format, one row
+   * per example; {@code value} is null when the format leaves the example out.
+   */
   private Dataset<Row> render(Dataset<Row> examples, ExportFormat format) {
     StructType schema = DataTypes.createStructType(List.of(
         DataTypes.createStructField(SPLIT, DataTypes.StringType, false),
         DataTypes.createStructField("source", DataTypes.StringType, false),
         DataTypes.createStructField("example_type", DataTypes.StringType, false),
         DataTypes.createStructField("id", DataTypes.StringType, false),
-        DataTypes.createStructField("value", DataTypes.StringType, false)));
+        DataTypes.createStructField("value", DataTypes.StringType, true),
+        DataTypes.createStructField("losses", DataTypes.createArrayType(DataTypes.StringType, false), false)));
     ExportSettings s = settings;
     boolean withReasoning = options.withReasoning, negatives = options.includeNegatives;
     Dataset<Row> withoutSplit = examples.drop(SPLIT);
@@ -250,7 +268,7 @@ public final class ExportJob {
         org.apache.spark.sql.Encoders.row(schema));
   }
 
-  /** Renders a partition's rows one at a time (never a whole partition in memory), skipping those the format leaves out. */
+  /** Renders a partition's rows one at a time (never a whole partition in memory), with what each record leaves out. */
   private static final class RenderedRows implements java.util.Iterator<Row> {
     private final java.util.Iterator<Row> rows;
     private final ExportFormat format;
@@ -269,16 +287,19 @@ public final class ExportJob {
 
     @Override
     public boolean hasNext() {
-      while (next == null && rows.hasNext()) {
+      if (next == null && rows.hasNext()) {
         Row r = rows.next();
         Row ex = r.getStruct(1);
+        ExportExample e = format == ExportFormat.UNIFIED ? null : ExportExample.of(ex);
         String value = switch (format) {
           case UNIFIED -> UnifiedRenderer.render(ex);
-          case CHATML -> ChatmlRenderer.render(ExportExample.of(ex), settings, withReasoning, negatives);
-          case AXOLOTL -> AxolotlRenderer.render(ExportExample.of(ex), settings, withReasoning, negatives);
-          case OPENAI -> OpenAiRenderer.render(ExportExample.of(ex), settings, withReasoning, negatives);
+          case CHATML -> ChatmlRenderer.render(e, settings, withReasoning, negatives);
+          case AXOLOTL -> AxolotlRenderer.render(e, settings, withReasoning, negatives);
+          case OPENAI -> OpenAiRenderer.render(e, settings, withReasoning, negatives);
         };
-        if (value != null) next = RowFactory.create(r.getString(0), ex.getAs("source"), ex.getAs("example_type"), ex.getAs("id"), value + format.recordSeparator());
+        List<String> lost = e == null ? List.of() : ExportLosses.of(format, e, withReasoning, negatives);
+        next = RowFactory.create(r.getString(0), ex.getAs("source"), ex.getAs("example_type"), ex.getAs("id"),
+            value == null ? null : value + format.recordSeparator(), lost.toArray(new String[0]));
       }
       return next != null;
     }
@@ -337,7 +358,8 @@ public final class ExportJob {
     for (Path p : checksums) raw.delete(p, false);
   }
 
-  private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, long selected, long duplicates, Map<String, Object> counts) throws IOException {
+  private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, long selected, long duplicates, Map<String, Object> counts,
+      Map<String, Map<String, Long>> losses) throws IOException {
     ObjectNode m = Json.NODES.objectNode();
     m.put("created_at", Instant.now().toString());
     m.set(ExportManifest.TABLE_VERSIONS, Json.MAPPER.valueToTree(versions));
@@ -345,6 +367,8 @@ public final class ExportJob {
     m.put("selected", selected);
     m.put("duplicates_dropped", duplicates);
     m.set("counts", Json.MAPPER.valueToTree(counts));
+    com.fasterxml.jackson.databind.node.ArrayNode lossTable = m.putArray("losses");
+    losses.forEach((format, kinds) -> kinds.forEach((what, n) -> lossTable.addObject().put("format", format).put("what", what).put("examples", n)));
     try (OutputStream os = fs.create(path, true)) {
       os.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m).getBytes(StandardCharsets.UTF_8));
       os.write('\n');

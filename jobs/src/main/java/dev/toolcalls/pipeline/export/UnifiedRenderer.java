@@ -38,11 +38,9 @@ public final class UnifiedRenderer {
       } else {
         Object v = r.get(i);
         if (v instanceof scala.collection.Seq<?> seq) {
-          ArrayNode a = o.putArray(name);
-          for (Object x : scala.collection.JavaConverters.seqAsJavaList(seq)) a.add(String.valueOf(x));
+          array(o.putArray(name), scala.collection.JavaConverters.seqAsJavaList(seq));
         } else if (v instanceof List<?> list) {
-          ArrayNode a = o.putArray(name);
-          for (Object x : list) a.add(String.valueOf(x));
+          array(o.putArray(name), list);
         } else if (v instanceof Double d) {
           o.put(name, d);
         } else if (v instanceof Long l) {
@@ -61,5 +59,23 @@ public final class UnifiedRenderer {
       }
     }
     return Json.write(o);
+  }
+
+  /** Strings as strings; structs (the problems of `validation`) as objects of their fields. */
+  private static void array(ArrayNode a, List<?> values) {
+    for (Object x : values) {
+      if (x instanceof Row struct) {
+        ObjectNode e = a.addObject();
+        String[] names = struct.schema().fieldNames();
+        for (int i = 0; i < names.length; i++) {
+          Object v = struct.get(i);
+          if (v == null) e.putNull(names[i]);
+          else if (v instanceof Integer n) e.put(names[i], n);
+          else e.put(names[i], v.toString());
+        }
+      } else {
+        a.add(String.valueOf(x));
+      }
+    }
   }
 }

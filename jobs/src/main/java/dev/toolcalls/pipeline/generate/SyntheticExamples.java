@@ -49,6 +49,7 @@ public final class SyntheticExamples {
       case ExamplesSchema.ACCOUNT_ID -> expr("'main'");
       case ExamplesSchema.EVENT_TIME -> expr("CAST(event_date AS TIMESTAMP) + make_interval(0, 0, 0, 0, 0, 0, pmod(n, 86400))");
       case ExamplesSchema.EVENT_DATE -> col("event_date");
+      case ExamplesSchema.VALIDATION -> expr("array()");
       default -> expr("CAST(NULL AS STRING)");
     };
   }

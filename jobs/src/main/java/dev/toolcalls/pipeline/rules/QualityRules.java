@@ -15,6 +15,7 @@ public final class QualityRules implements Serializable {
     public Phrases failure = new Phrases();
     public double empty_response = 0.5;
     public double error_max = 0.3;
+    public double validation_penalty = 0.2;
 
     @com.fasterxml.jackson.annotation.JsonProperty("default")
     public void setDefault(double d) {
@@ -35,6 +36,7 @@ public final class QualityRules implements Serializable {
   private final Pattern failure;
   private final double emptyScore;
   private final double errorMax;
+  private final double validationPenalty;
 
   public QualityRules(Spec spec) {
     check("default", spec.default_);
@@ -42,6 +44,7 @@ public final class QualityRules implements Serializable {
     check("failure.score", spec.failure.score);
     check("empty_response", spec.empty_response);
     check("error_max", spec.error_max);
+    check("validation_penalty", spec.validation_penalty);
     this.defaultScore = spec.default_;
     this.successScore = spec.success.score;
     this.success = words(spec.success.phrases);
@@ -49,6 +52,18 @@ public final class QualityRules implements Serializable {
     this.failure = words(spec.failure.phrases);
     this.emptyScore = spec.empty_response;
     this.errorMax = spec.error_max;
+    this.validationPenalty = spec.validation_penalty;
+  }
+
+  /**
+   * The score with the tool registry's problems taken off ({@code validation_penalty} each, never
+   * below 0), rounded to 6 decimals so that 0.7 - 0.2 is 0.5, not 0.49999999999999994 (which a
+   * {@code --min-quality 0.5} would leave out).
+   */
+  public double score(String outcome, String responseText, int problems) {
+    double s = score(outcome, responseText);
+    if (problems <= 0) return s;
+    return Math.max(0, Math.round((s - problems * validationPenalty) * 1e6) / 1e6);
   }
 
   public double score(String outcome, String responseText) {

@@ -11,10 +11,12 @@ public final class Rules implements Serializable {
   public final TagRules tags;
   public final QualityRules quality;
   public final TaskTypeRules taskTypes;
+  public final ToolRegistry registry;
   public final String version;
 
-  public Rules(ToolCatalog tools, TagRules tags, QualityRules quality, TaskTypeRules taskTypes, String version) {
+  public Rules(ToolCatalog tools, TagRules tags, QualityRules quality, TaskTypeRules taskTypes, ToolRegistry registry, String version) {
     this.tools = tools;
+    this.registry = registry;
     this.tags = tags;
     this.quality = quality;
     this.taskTypes = taskTypes;
@@ -29,9 +31,23 @@ public final class Rules implements Serializable {
           new TagRules(config.rules("tags", TagRules.Spec.class), tools),
           new QualityRules(config.rules("quality", QualityRules.Spec.class)),
           new TaskTypeRules(config.rules("task_types", TaskTypeRules.Spec.class), tools),
+          registry(config, tools),
           config.rulesVersion());
     } catch (IllegalArgumentException e) { // PatternSyntaxException included
       throw new BadInputException("invalid rule in conf/rules: " + e.getMessage(), e);
     }
+  }
+
+  /** The tool registry alone (export builds the OpenAI tool list from it). */
+  public static ToolRegistry registry(PipelineConfig config) {
+    try {
+      return registry(config, new ToolCatalog(config.rules("tools", ToolCatalog.Spec.class)));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("invalid rule in conf/rules: " + e.getMessage(), e);
+    }
+  }
+
+  private static ToolRegistry registry(PipelineConfig config, ToolCatalog tools) {
+    return new ToolRegistry(config.rules("tool_registry", ToolRegistry.Spec.class), tools);
   }
 }

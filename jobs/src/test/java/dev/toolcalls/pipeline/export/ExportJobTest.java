@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,6 +147,24 @@ class ExportJobTest extends SparkTestBase {
     assertTrue(records > 100);
     JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
     assertEquals(1, manifest.path("duplicates_dropped").asInt());
+    // What each format could not carry: 40 walks (state + result), the bank request, the negative, the added correction.
+    Map<String, Map<String, Long>> losses = Map.of(
+        "unified", Map.of(),
+        "chatml", Map.of("tool_results", 42L, "game_state", 40L, "response_text", 1L),
+        "axolotl", Map.of("whole_example", 1L, "system_prompt", 42L, "tool_results", 42L, "game_state", 40L, "response_text", 1L),
+        "openai", Map.of("call_order", 40L, "tool_results", 1L, "game_state", 40L, "response_text", 1L));
+    assertEquals(losses, r.losses());
+    assertEquals(12, manifest.path("losses").size());
+    assertEquals("{\"format\":\"chatml\",\"what\":\"game_state\",\"examples\":40}", manifest.path("losses").get(0).toString());
+    // The OpenAI tool list is the registry's, the same in every record, whatever the example calls.
+    List<String> registered = new ArrayList<>();
+    dev.toolcalls.pipeline.rules.Rules.registry(PipelineConfig.defaults()).openAiTools(List.of()).forEach(t -> registered.add(t.path("function").path("name").asText()));
+    for (String line : written.get("openai/split=train/source=review/part-00000.jsonl").split("\n")) {
+      List<String> names = new ArrayList<>();
+      JSON.readTree(line).path("tools").forEach(t -> names.add(t.path("function").path("name").asText()));
+      assertEquals(registered, names);
+    }
+    assertEquals("send_command", registered.get(0));
     try (Stream<Path> all = Files.walk(out)) {
       List<String> hidden = all.filter(p -> p.getFileName().toString().startsWith(".")).map(p -> out.relativize(p).toString()).toList();
       assertEquals(List.of(), hidden, "no staging folder, no Hadoop checksum file left in the dataset");

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 class RenderersTest {
   static final ExportSettings S = ExportSettings.from(PipelineConfig.defaults());
   static final String SYSTEM = "<|im_start|>system\n" + S.systemPrompt + "<|im_end|>\n";
+  /** The OpenAI tool list: the registry's tools (conf/tools/registry.yaml), the same in every record. */
+  static final String TOOLS = Json.write(S.registry.openAiTools(List.of()));
 
   static ExportExample example(String type, String message, String state, List<ExportExample.Call> calls, String response, String reasoning) {
     return new ExportExample("dc-0000000000000001", "discord", type, message, state, null, calls, response, reasoning, null, null, null, null,
@@ -62,7 +64,7 @@ class RenderersTest {
     assertEquals(SYSTEM + "<|im_start|>user\nCombat targets NPCs behind closed doors<|im_end|>\n<|im_start|>assistant\n"
         + "Root cause: LOS uses static map data\n\nCheck the door before attacking.<|im_end|>", ChatmlRenderer.render(e, S, false, false));
     assertEquals("{\"messages\":[{\"role\":\"system\",\"content\":\"" + S.systemPrompt + "\"},{\"role\":\"user\",\"content\":\"Combat targets NPCs behind closed doors\"},"
-        + "{\"role\":\"assistant\",\"content\":\"Root cause: LOS uses static map data\\n\\nCheck the door before attacking.\"}],\"tools\":[]}",
+        + "{\"role\":\"assistant\",\"content\":\"Root cause: LOS uses static map data\\n\\nCheck the door before attacking.\"}],\"tools\":" + TOOLS + "}",
         OpenAiRenderer.render(e, S, false, false));
     assertNull(AxolotlRenderer.render(e, S, false, false));
   }
@@ -76,7 +78,7 @@ class RenderersTest {
   }
 
   @Test
-  void openAiCallsCarryIdsResultsAndToolSchemasFromTheObservedArguments() {
+  void openAiCallsCarryIdsResultsAndTheRegistrysTools() {
     List<ExportExample.Call> calls = List.of(
         new ExportExample.Call("send_command", "\"GOTO 1 2 0\"", "{\"dispatched\": true}", false),
         new ExportExample.Call("send_command", "{\"command\": \"FISH\", \"count\": 3}", null, null));
@@ -87,9 +89,41 @@ class RenderersTest {
         + "{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"send_command\",\"arguments\":\"{\\\"command\\\":\\\"FISH\\\",\\\"count\\\":3}\"}}]},"
         + "{\"role\":\"tool\",\"content\":\"{\\\"dispatched\\\":true}\",\"tool_call_id\":\"call_0\"},{\"role\":\"tool\",\"content\":\"\",\"tool_call_id\":\"call_1\"},"
         + "{\"role\":\"assistant\",\"content\":\"Fishing.\"}],"
-        + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"send_command\",\"parameters\":{\"type\":\"object\",\"properties\":"
-        + "{\"command\":{\"type\":\"string\"},\"count\":{\"type\":\"integer\"}},\"required\":[\"command\"]}}}]}",
+        + "\"tools\":" + TOOLS + "}",
         OpenAiRenderer.render(e, S, false, false));
+  }
+
+  @Test
+  void anUnregisteredToolCalledIsListedWithAnOpenSchemaAndCalledOnlyListsTheCalledOnes() {
+    ExportExample e = example("direct_execution", "wait", null, List.of(new ExportExample.Call("WAIT", "{\"ms\": 5000}", null, null)), "Waited.", null);
+    String all = OpenAiRenderer.render(e, S, false, false);
+    assertEquals("\"tools\":" + TOOLS.substring(0, TOOLS.length() - 1)
+        + ",{\"type\":\"function\",\"function\":{\"name\":\"WAIT\",\"description\":\"Not in the tool registry.\",\"parameters\":{\"type\":\"object\",\"properties\":{}}}}]}",
+        all.substring(all.indexOf("\"tools\":")));
+    ExportSettings called = new ExportSettings(S.systemPrompt, S.stateLineFormat, S.stateLocation, S.stateHealth, S.toolCall, S.negativeNote, S.commandArgument, S.registry, false);
+    String some = OpenAiRenderer.render(example("multi_step", "Go", STATE, TWO_CALLS, "Walking.", null), called, false, false);
+    assertEquals(List.of("get_game_state", "send_command"),
+        java.util.stream.StreamSupport.stream(Json.value(some).path("tools").spliterator(), false).map(t -> t.path("function").path("name").asText()).sorted().toList());
+  }
+
+  @Test
+  void eachFormatSaysWhatItCouldNotCarry() {
+    ExportExample walk = new ExportExample("dc-1", "discord", "multi_step", "Go", STATE, "{\"channel\": \"x\"}", TWO_CALLS, "Walking.", "Check hp first.",
+        null, null, null, null, "navigation", List.of(), 0.85, "ok", null);
+    assertEquals(List.of(), ExportLosses.of(ExportFormat.UNIFIED, walk, false, false));
+    assertEquals(List.of("reasoning", "tool_results", "game_state", "context"), ExportLosses.of(ExportFormat.CHATML, walk, false, false));
+    assertEquals(List.of("tool_results", "game_state", "context"), ExportLosses.of(ExportFormat.CHATML, walk, true, false));
+    assertEquals(List.of("system_prompt", "reasoning", "tool_results", "game_state", "context"), ExportLosses.of(ExportFormat.AXOLOTL, walk, false, false));
+    assertEquals(List.of("call_order", "game_state", "context"), ExportLosses.of(ExportFormat.OPENAI, walk, true, false));
+    // Without calls OpenAI has no message to put reasoning in, even with --with-reasoning.
+    ExportExample talk = example("direct_execution", "Hi", null, List.of(), "Hello.", "Be brief.");
+    assertEquals(List.of("reasoning"), ExportLosses.of(ExportFormat.OPENAI, talk, true, false));
+    assertEquals(List.of(), ExportLosses.of(ExportFormat.CHATML, talk, true, false));
+    ExportExample lesson = new ExportExample("jr-1", "journal", "reasoning_chain", null, null, null, List.of(), null, "Check the door.", "Blocked", "LOS", null, null,
+        "lesson", List.of(), 0.9, "ok", null);
+    assertEquals(List.of("whole_example"), ExportLosses.of(ExportFormat.AXOLOTL, lesson, false, false));
+    assertNull(AxolotlRenderer.render(lesson, S, false, false));
+    assertEquals(List.of(), ExportLosses.of(ExportFormat.OPENAI, lesson, false, false));
   }
 
   @Test
