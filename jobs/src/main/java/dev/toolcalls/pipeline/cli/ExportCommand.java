@@ -4,6 +4,7 @@ import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.export.ExportFormat;
 import dev.toolcalls.pipeline.export.ExportJob;
+import dev.toolcalls.pipeline.export.Splits;
 import dev.toolcalls.pipeline.spark.SparkSessions;
 import java.util.EnumSet;
 import java.util.List;
@@ -55,12 +56,16 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--validation-fraction", paramLabel = "F", description = "Share of examples in the validation split (default: conf export.validation_fraction).")
   Double validationFraction;
 
+  @Option(names = "--split-by", paramLabel = "KEY",
+      description = "What stays in one split: id, session (default: a Discord account's day, a Claude session, a journal file), user (user_key) or day; near duplicates (same user message and tools) also stay together.")
+  String splitBy;
+
   @Option(names = "--as-of-manifest", paramLabel = "FILE",
       description = "Rebuild the dataset of an earlier export byte for byte: every table read at the version its manifest.json names, every selection option taken from it (only --lake and --out may be given).")
   String asOfManifest;
 
   /** The options an --as-of-manifest export takes from the manifest. */
-  static final List<String> SELECTION = List.of("--format", "--min-quality", "--types", "--sources", "--since", "--include-negatives", "--with-reasoning", "--validation-fraction");
+  static final List<String> SELECTION = List.of("--format", "--min-quality", "--types", "--sources", "--since", "--include-negatives", "--with-reasoning", "--validation-fraction", "--split-by");
 
   @Mixin ConfigOptions configOptions;
 
@@ -94,6 +99,7 @@ public final class ExportCommand implements Callable<Integer> {
     o.includeNegatives = includeNegatives;
     o.withReasoning = withReasoning;
     o.validationFraction = validationFraction;
+    o.splitBy = splitBy == null ? null : Splits.SplitBy.parse(splitBy);
     o.validate();
     PipelineConfig config = configOptions.load();
     SparkSession spark = SparkSessions.getOrCreate(config, "pipeline export");

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolcalls.pipeline.config.BadInputException;
@@ -64,6 +63,8 @@ public final class ExportJob {
     public boolean includeNegatives;
     public boolean withReasoning;
     public Double validationFraction;
+    /** What keeps examples together in one split; null: conf {@code export.split_by} (session). */
+    public Splits.SplitBy splitBy;
     /**
      * An earlier export's {@code manifest.json}: rebuild that dataset, every table read at the
      * version the manifest names and every selection option taken from it (none may be set here).
@@ -83,6 +84,7 @@ public final class ExportJob {
         if (includeNegatives) given.add("--include-negatives");
         if (withReasoning) given.add("--with-reasoning");
         if (validationFraction != null) given.add("--validation-fraction");
+        if (splitBy != null) given.add("--split-by");
         if (!given.isEmpty()) throw fixedByManifest(given);
       }
       if (formats.isEmpty()) throw new BadInputException("--format names no format");
@@ -102,13 +104,13 @@ public final class ExportJob {
    * What was written; {@code losses} is per format the examples whose record could not carry a kind
    * of content ({@link ExportLosses}); {@code asOfManifest} is the manifest rebuilt, or null.
    */
-  public record Result(String out, long selected, long duplicatesDropped, Map<String, Map<String, Long>> countsByFormat, Map<String, Map<String, Long>> losses,
+  public record Result(String out, String splitBy, long selected, long duplicatesDropped, Map<String, Map<String, Long>> countsByFormat, Map<String, Map<String, Long>> losses,
       Map<String, Long> tableVersions, String asOfManifest) {
     public String toText() {
       StringBuilder sb = new StringBuilder();
       if (asOfManifest != null) sb.append("rebuilt the dataset of ").append(asOfManifest).append(" from the table versions it names\n");
       sb.append("export into ").append(out).append(" (tables ").append(tableVersions).append(")\n");
-      sb.append(String.format("  selected: %d examples; %d exact duplicates dropped%n", selected, duplicatesDropped));
+      sb.append(String.format("  selected: %d examples; %d exact duplicates dropped; split by %s (near duplicates kept together)%n", selected, duplicatesDropped, splitBy));
       countsByFormat.forEach((f, c) -> sb.append(String.format("  %-8s %s%n", f, c)));
       losses.forEach((f, l) -> {
         if (!l.isEmpty()) sb.append(String.format("  %-8s could not carry (examples): %s%n", f, l));
@@ -120,8 +122,6 @@ public final class ExportJob {
   static final String SPLIT = "split";
   static final String TRAIN = "train";
   static final String VALIDATION = "validation";
-  /** Split buckets: an id goes to validation when its bucket is below fraction x BUCKETS. */
-  static final long BUCKETS = 1_000_000L;
 
   private final SparkSession spark;
   private final PipelineConfig config;
@@ -166,7 +166,8 @@ public final class ExportJob {
     } catch (IOException e) {
       throw new BadInputException("cannot use " + options.outDir + ": " + e.getMessage(), e);
     }
-    Dataset<Row> chosen = select(minQuality, fraction).persist(StorageLevel.MEMORY_AND_DISK());
+    Splits.SplitBy splitBy = options.splitBy != null ? options.splitBy : Splits.SplitBy.parse(config.string("export.split_by", "session"));
+    Dataset<Row> chosen = select(minQuality, fraction, splitBy).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Row c = chosen.selectExpr("count(*)", "count_if(duplicate)").first();
       long duplicates = c.getLong(1);
@@ -195,9 +196,9 @@ public final class ExportJob {
           all.unpersist();
         }
       }
-      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, c.getLong(0) - duplicates, duplicates, manifestCounts, losses);
+      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, splitBy, c.getLong(0) - duplicates, duplicates, manifestCounts, losses);
       publish(fs, staging, out);
-      return new Result(out.toString(), c.getLong(0) - duplicates, duplicates, counts, losses, versions, asOf == null ? null : asOf.file());
+      return new Result(out.toString(), splitBy.label(), c.getLong(0) - duplicates, duplicates, counts, losses, versions, asOf == null ? null : asOf.file());
     } catch (IOException e) {
       throw new IllegalStateException("export to " + out + " failed: " + e.getMessage(), e);
     } finally {
@@ -222,7 +223,7 @@ public final class ExportJob {
   }
 
   /** The examples to export with their split, and which are exact duplicates of a kept one. */
-  private Dataset<Row> select(double minQuality, double fraction) {
+  private Dataset<Row> select(double minQuality, double fraction, Splits.SplitBy splitBy) {
     Dataset<Row> t = spark.table(TableNames.TRAINING_EXAMPLES);
     // A negative's low score is its point: when negatives are asked for, the floor does not apply to them.
     t = options.includeNegatives
@@ -240,10 +241,7 @@ public final class ExportJob {
         expr(String.format(norm, "reasoning")), expr(String.format(norm, "problem")), expr(String.format(norm, "root_cause")),
         expr(String.format(norm, "bad_code")), expr(String.format(norm, "good_code"))));
     t = t.withColumn("duplicate", row_number().over(Window.partitionBy("dedupe_key").orderBy("id")).gt(1));
-    // xxhash64 is Spark's own, seeded and stable across versions: the same id always lands in the same split.
-    Dataset<Row> withSplit = t.withColumn(SPLIT,
-        when(expr("pmod(xxhash64(id), " + BUCKETS + ")").lt(lit((long) Math.floor(fraction * BUCKETS))), lit(VALIDATION)).otherwise(lit(TRAIN)));
-    return withSplit;
+    return Splits.assign(t, splitBy, fraction, SPLIT, TRAIN, VALIDATION);
   }
 
   /**
@@ -358,12 +356,12 @@ public final class ExportJob {
     for (Path p : checksums) raw.delete(p, false);
   }
 
-  private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, long selected, long duplicates, Map<String, Object> counts,
+  private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, Splits.SplitBy splitBy, long selected, long duplicates, Map<String, Object> counts,
       Map<String, Map<String, Long>> losses) throws IOException {
     ObjectNode m = Json.NODES.objectNode();
     m.put("created_at", Instant.now().toString());
     m.set(ExportManifest.TABLE_VERSIONS, Json.MAPPER.valueToTree(versions));
-    m.set(ExportManifest.OPTIONS, ExportManifest.options(options, minQuality, fraction));
+    m.set(ExportManifest.OPTIONS, ExportManifest.options(options, minQuality, fraction, splitBy));
     m.put("selected", selected);
     m.put("duplicates_dropped", duplicates);
     m.set("counts", Json.MAPPER.valueToTree(counts));

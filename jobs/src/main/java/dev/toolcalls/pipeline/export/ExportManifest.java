@@ -33,7 +33,7 @@ final class ExportManifest {
   private ExportManifest() {}
 
   /** The {@code options} object of a manifest. */
-  static ObjectNode options(ExportJob.Options options, double minQuality, double fraction) {
+  static ObjectNode options(ExportJob.Options options, double minQuality, double fraction, Splits.SplitBy splitBy) {
     ObjectNode o = Json.NODES.objectNode();
     o.set("formats", Json.MAPPER.valueToTree(options.formats.stream().map(ExportFormat::folder).toList()));
     o.put("min_quality", minQuality);
@@ -43,6 +43,7 @@ final class ExportManifest {
     o.put("include_negatives", options.includeNegatives);
     o.put("with_reasoning", options.withReasoning);
     o.put("validation_fraction", fraction);
+    o.put("split_by", splitBy.label());
     return o;
   }
 
@@ -82,6 +83,14 @@ final class ExportManifest {
     r.includeNegatives = bool(file, o, "include_negatives");
     r.withReasoning = bool(file, o, "with_reasoning");
     r.validationFraction = number(file, o, "validation_fraction");
+    // Manifests from before --split-by: the split was a hash of the id (near duplicates now also go together).
+    JsonNode splitBy = o.path("split_by");
+    if (!splitBy.isMissingNode() && !splitBy.isTextual()) throw notAManifest(file, "options.split_by is not a text");
+    try {
+      r.splitBy = Splits.SplitBy.parse(splitBy.isMissingNode() ? "id" : splitBy.asText());
+    } catch (BadInputException e) {
+      throw notAManifest(file, "options." + e.getMessage().substring(2));
+    }
     try {
       r.validate();
     } catch (BadInputException e) {

@@ -54,6 +54,7 @@ class ExportAsOfManifestTest extends SparkTestBase {
     ExportJob.Options plain = options(beforeReviews);
     plain.formats = EnumSet.of(ExportFormat.UNIFIED, ExportFormat.OPENAI);
     plain.validationFraction = 0.3;
+    plain.splitBy = Splits.SplitBy.ID; // one account's day: by session everything would be one group
     new ExportJob(spark, PipelineConfig.defaults(), plain).execute();
 
     review("review-1.jsonl", ExportJobTest.reviewOfTheRoutine(idOf("Do the fishing routine")));
@@ -106,6 +107,7 @@ class ExportAsOfManifestTest extends SparkTestBase {
     o.includeNegatives = true;
     o.withReasoning = true;
     o.validationFraction = 0.25;
+    o.splitBy = Splits.SplitBy.ID; // not the default: the manifest must carry it for the rebuild
     return o;
   }
 

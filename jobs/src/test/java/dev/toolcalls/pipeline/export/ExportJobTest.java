@@ -94,6 +94,7 @@ class ExportJobTest extends SparkTestBase {
     o.outDir = out.toString();
     o.includeNegatives = negatives;
     o.validationFraction = 0.2;
+    o.splitBy = Splits.SplitBy.ID; // one account's one day: by session it would all be one group
     return new ExportJob(spark, PipelineConfig.defaults(), o).execute();
   }
 
@@ -155,6 +156,7 @@ class ExportJobTest extends SparkTestBase {
         "openai", Map.of("call_order", 40L, "tool_results", 1L, "game_state", 40L, "response_text", 1L));
     assertEquals(losses, r.losses());
     assertEquals(12, manifest.path("losses").size());
+    assertEquals("id", manifest.path("options").path("split_by").asText());
     assertEquals("{\"format\":\"chatml\",\"what\":\"game_state\",\"examples\":40}", manifest.path("losses").get(0).toString());
     // The OpenAI tool list is the registry's, the same in every record, whatever the example calls.
     List<String> registered = new ArrayList<>();
