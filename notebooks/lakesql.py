@@ -14,6 +14,7 @@ environment:
     df = lakesql.query("SELECT source, count(*) AS examples FROM examples GROUP BY source")
 """
 
+import atexit
 import glob
 import os
 from pathlib import Path
@@ -87,6 +88,7 @@ def connect(url=None):
     DriverManager = jpype.JClass("java.sql.DriverManager")
     try:
         _connection = DriverManager.getConnection(url, "", "")
+        atexit.register(close)  # a kernel that exits says goodbye, rather than leaving the server a broken socket
     except jpype.JException as e:
         raise LakeError(f"cannot connect to {url}: {_first_line(e)}\n"
                         "Start the server first: bin/pipeline serve-sql --lake DIR (or set LAKE_JDBC_URL)") from None
