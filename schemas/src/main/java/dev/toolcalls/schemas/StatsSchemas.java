@@ -27,11 +27,14 @@ public final class StatsSchemas {
   public static final String LEVEL_ALL_DAYS = "all_days";
   public static final String LEVEL_TAG = "tag";
   public static final String LEVEL_DAY_TAG = "day_tag";
+  /** Secrets and personal data found (and replaced in exports), per type: over all days, and per day. */
+  public static final String LEVEL_REDACTION = "redaction";
+  public static final String LEVEL_DAY_REDACTION = "day_redaction";
   // tool_stats levels
   public static final String LEVEL_DAY_TOOL = "day_tool";
   public static final String LEVEL_TOOL = "tool";
 
-  public static final List<String> QUALITY_LEVELS = List.of(LEVEL_DAY_SOURCE_TYPE_TASK, LEVEL_DAY, LEVEL_ALL_DAYS, LEVEL_TAG, LEVEL_DAY_TAG);
+  public static final List<String> QUALITY_LEVELS = List.of(LEVEL_DAY_SOURCE_TYPE_TASK, LEVEL_DAY, LEVEL_ALL_DAYS, LEVEL_TAG, LEVEL_DAY_TAG, LEVEL_REDACTION, LEVEL_DAY_REDACTION);
   public static final List<String> TOOL_LEVELS = List.of(LEVEL_DAY_TOOL, LEVEL_TOOL);
 
   /** Buckets of the quality histogram: [0, 0.1), ..., [0.8, 0.9), [0.9, 1.0] (the last one holds 1.0). */
@@ -65,7 +68,11 @@ public final class StatsSchemas {
               createStructField("p50", DoubleType, true),
               createStructField("p75", DoubleType, true),
               createStructField("p90", DoubleType, true),
-              createStructField("histogram", createArrayType(LongType, false), false)));
+              createStructField("histogram", createArrayType(LongType, false), false),
+              // Added with the redaction levels (last, so older tables gain them): the type found
+              // (conf/privacy.yaml) and how many hits; examples counts those with at least one.
+              createStructField("redaction_type", StringType, true),
+              createStructField("redactions", LongType, true)));
 
   /** {@code tool_stats}: tool calls per day and tool, and per tool over all days. */
   public static final StructType TOOL_STATS =

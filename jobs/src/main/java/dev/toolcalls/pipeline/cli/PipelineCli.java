@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       StatusCommand.class,
       MaintainCommand.class,
+      ForgetCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

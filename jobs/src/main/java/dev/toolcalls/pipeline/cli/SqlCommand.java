@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "sql",
     mixinStandardHelpOptions = true,
-    description = "Runs one Spark SQL statement with every lake table registered by its name (examples, quarantine, ingest_log, ...). Time travel works: SELECT * FROM examples VERSION AS OF 0.")
+    description = "Runs one Spark SQL statement with every lake table registered by its name (examples, quarantine, ingest_log, ..., and the owners-only identities). Time travel works: SELECT * FROM examples VERSION AS OF 0.")
 public final class SqlCommand implements Callable<Integer> {
   enum Format { table, json, csv }
 
@@ -57,7 +57,9 @@ public final class SqlCommand implements Callable<Integer> {
     PipelineConfig config = configOptions.load();
     SparkSession spark = SparkSessions.getOrCreate(config, "pipeline sql");
     Lake l = new Lake(spark, lake);
-    java.util.List<String> tables = l.registerTables();
+    java.util.List<String> tables = new java.util.ArrayList<>(l.registerTables());
+    // The owners' command: the raw identities are registered here, never in serve-sql, export or stats.
+    tables.addAll(l.registerTables(java.util.List.of(dev.toolcalls.schemas.TableNames.IDENTITIES)));
     if (tables.isEmpty()) {
       throw new BadInputException("no tables in lake " + lake + " (run extract first)");
     }

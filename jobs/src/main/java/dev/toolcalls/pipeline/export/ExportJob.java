@@ -102,15 +102,17 @@ public final class ExportJob {
 
   /**
    * What was written; {@code losses} is per format the examples whose record could not carry a kind
-   * of content ({@link ExportLosses}); {@code asOfManifest} is the manifest rebuilt, or null.
+   * of content ({@link ExportLosses}); {@code redactions}: secrets and personal data replaced by placeholders in
+   * the exported examples, per type; {@code asOfManifest} is the manifest rebuilt, or null.
    */
   public record Result(String out, String splitBy, long selected, long duplicatesDropped, Map<String, Map<String, Long>> countsByFormat, Map<String, Map<String, Long>> losses,
-      Map<String, Long> tableVersions, String asOfManifest) {
+      Map<String, Long> redactions, Map<String, Long> tableVersions, String asOfManifest) {
     public String toText() {
       StringBuilder sb = new StringBuilder();
       if (asOfManifest != null) sb.append("rebuilt the dataset of ").append(asOfManifest).append(" from the table versions it names\n");
       sb.append("export into ").append(out).append(" (tables ").append(tableVersions).append(")\n");
       sb.append(String.format("  selected: %d examples; %d exact duplicates dropped; split by %s (near duplicates kept together)%n", selected, duplicatesDropped, splitBy));
+      sb.append("  redacted: ").append(redactions.isEmpty() ? "nothing" : redactions.toString()).append('\n');
       countsByFormat.forEach((f, c) -> sb.append(String.format("  %-8s %s%n", f, c)));
       losses.forEach((f, l) -> {
         if (!l.isEmpty()) sb.append(String.format("  %-8s could not carry (examples): %s%n", f, l));
@@ -126,6 +128,8 @@ public final class ExportJob {
   private final SparkSession spark;
   private final PipelineConfig config;
   private final ExportSettings settings;
+  /** Secrets and people out of every exported text (the pseudonym key read on the driver, shipped inside). */
+  private final dev.toolcalls.pipeline.privacy.Scrubber scrubber;
   private final Options options;
   /** The export to rebuild, or null. */
   private final ExportManifest.AsOf asOf;
@@ -135,6 +139,7 @@ public final class ExportJob {
     this.config = config;
     this.settings = ExportSettings.from(config);
     options.validate();
+    this.scrubber = dev.toolcalls.pipeline.privacy.Scrubber.from(config);
     this.asOf = options.asOfManifest == null ? null
         : ExportManifest.read(options.asOfManifest, options.lakeDir, options.outDir, spark.sparkContext().hadoopConfiguration());
     this.options = asOf == null ? options : asOf.options();
@@ -171,7 +176,11 @@ public final class ExportJob {
     try {
       Row c = chosen.selectExpr("count(*)", "count_if(duplicate)").first();
       long duplicates = c.getLong(1);
-      Dataset<Row> unique = chosen.where("NOT duplicate").drop("duplicate", "dedupe_key");
+      Dataset<Row> kept = chosen.where("NOT duplicate");
+      // A handful of rows: one per type found.
+      Map<String, Long> redactions = new TreeMap<>();
+      for (Row r : kept.selectExpr("explode(" + REDACTIONS + ")").groupBy("key").sum("value").collectAsList()) redactions.put(r.getString(0), r.getLong(1));
+      Dataset<Row> unique = kept.drop("duplicate", "dedupe_key", REDACTIONS);
       Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
       Map<String, Object> manifestCounts = new LinkedHashMap<>();
       Map<String, Map<String, Long>> losses = new LinkedHashMap<>();
@@ -196,9 +205,9 @@ public final class ExportJob {
           all.unpersist();
         }
       }
-      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, splitBy, c.getLong(0) - duplicates, duplicates, manifestCounts, losses);
+      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, splitBy, c.getLong(0) - duplicates, duplicates, manifestCounts, losses, redactions);
       publish(fs, staging, out);
-      return new Result(out.toString(), splitBy.label(), c.getLong(0) - duplicates, duplicates, counts, losses, versions, asOf == null ? null : asOf.file());
+      return new Result(out.toString(), splitBy.label(), c.getLong(0) - duplicates, duplicates, counts, losses, redactions, versions, asOf == null ? null : asOf.file());
     } catch (IOException e) {
       throw new IllegalStateException("export to " + out + " failed: " + e.getMessage(), e);
     } finally {
@@ -232,6 +241,8 @@ public final class ExportJob {
     if (!options.types.isEmpty()) t = t.where(col("example_type").isin(options.types.toArray()));
     if (!options.sources.isEmpty()) t = t.where(col("source").isin(options.sources.toArray()));
     if (options.since != null) t = t.where(col("event_date").geq(lit(options.since).cast("date")));
+    // Scrubbed before anything compares texts: examples that differ only in a secret are duplicates.
+    t = scrubbed(t);
     String norm = "regexp_replace(trim(coalesce(%s, '')), '\\\\s+', ' ')";
     t = t.withColumn("dedupe_key", concat_ws("\u001F",
         col("example_type"),
@@ -242,6 +253,47 @@ public final class ExportJob {
         expr(String.format(norm, "bad_code")), expr(String.format(norm, "good_code"))));
     t = t.withColumn("duplicate", row_number().over(Window.partitionBy("dedupe_key").orderBy("id")).gt(1));
     return Splits.assign(t, splitBy, fraction, SPLIT, TRAIN, VALIDATION);
+  }
+
+  static final String REDACTIONS = "redactions";
+
+  /**
+   * Every text of the examples with secrets as typed placeholders and people as pseudonyms (see
+   * Scrubber), plus a {@code redactions} column: the hits per type in the example.
+   */
+  private Dataset<Row> scrubbed(Dataset<Row> examples) {
+    StructType in = examples.schema();
+    StructType out = in.add(REDACTIONS, DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), false);
+    dev.toolcalls.pipeline.privacy.Scrubber s = scrubber;
+    return examples.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new ScrubbedRows(rows, s, in), org.apache.spark.sql.Encoders.row(out));
+  }
+
+  /** A partition's rows scrubbed one at a time, each with its hits per type appended. */
+  private static final class ScrubbedRows implements java.util.Iterator<Row> {
+    private final java.util.Iterator<Row> rows;
+    private final dev.toolcalls.pipeline.privacy.Scrubber scrubber;
+    private final StructType schema;
+
+    ScrubbedRows(java.util.Iterator<Row> rows, dev.toolcalls.pipeline.privacy.Scrubber scrubber, StructType schema) {
+      this.rows = rows;
+      this.scrubber = scrubber;
+      this.schema = schema;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      Map<String, Long> counts = new TreeMap<>();
+      Row clean = scrubber.row(rows.next(), schema, counts);
+      Object[] v = new Object[schema.size() + 1];
+      for (int i = 0; i < schema.size(); i++) v[i] = clean.get(i);
+      v[schema.size()] = scala.collection.JavaConverters.mapAsScalaMap(counts);
+      return RowFactory.create(v);
+    }
   }
 
   /**
@@ -357,7 +409,7 @@ public final class ExportJob {
   }
 
   private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, Splits.SplitBy splitBy, long selected, long duplicates, Map<String, Object> counts,
-      Map<String, Map<String, Long>> losses) throws IOException {
+      Map<String, Map<String, Long>> losses, Map<String, Long> redactions) throws IOException {
     ObjectNode m = Json.NODES.objectNode();
     m.put("created_at", Instant.now().toString());
     m.set(ExportManifest.TABLE_VERSIONS, Json.MAPPER.valueToTree(versions));
@@ -367,6 +419,7 @@ public final class ExportJob {
     m.set("counts", Json.MAPPER.valueToTree(counts));
     com.fasterxml.jackson.databind.node.ArrayNode lossTable = m.putArray("losses");
     losses.forEach((format, kinds) -> kinds.forEach((what, n) -> lossTable.addObject().put("format", format).put("what", what).put("examples", n)));
+    m.set(REDACTIONS, Json.MAPPER.valueToTree(redactions));
     try (OutputStream os = fs.create(path, true)) {
       os.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(m).getBytes(StandardCharsets.UTF_8));
       os.write('\n');

@@ -87,7 +87,12 @@ public final class Lake {
    * included: {@code examples VERSION AS OF 3}) can name it. Returns the names registered.
    */
   public List<String> registerTables() {
-    List<String> names = existingTables();
+    return registerTables(TableNames.ALL);
+  }
+
+  /** The same for those of {@code tables} that exist (the owners-only identities table is never among the default ones). */
+  public List<String> registerTables(List<String> tables) {
+    List<String> names = existingTables(tables);
     for (String t : names) {
       spark.sql("DROP TABLE IF EXISTS `" + t + "`"); // external: drops the name only, never the data
       spark.sql("CREATE TABLE `" + t + "` USING delta LOCATION '" + path(t).replace("'", "\\'") + "'");

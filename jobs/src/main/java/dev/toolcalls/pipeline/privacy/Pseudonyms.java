@@ -29,7 +29,7 @@ public final class Pseudonyms implements Serializable {
   /** Claude Code's project folder names: the working folder with '/' as '-' (-home-NAME-project). */
   private static final Pattern HOME_FOLDER_NAME = Pattern.compile("(?<=^|[/\\\\])(-home-|-Users-)" + NOT_A_PSEUDONYM + "([^-/\\\\\\s\"]+)");
   /** An @name in chat text that is not an e-mail's and not already a pseudonym. */
-  private static final Pattern AT_NAME = Pattern.compile("(?<![\\w.@<])@" + NOT_A_PSEUDONYM + "(?!everyone\\b|here\\b)([\\w.]*\\w)");
+  private static final Pattern AT_NAME = Pattern.compile("(?<![\\w.@<>:/])@" + NOT_A_PSEUDONYM + "(?!everyone\\b|here\\b)([\\w.]*\\w)");
   /** What an @name mention of a person not known at extraction becomes in exported chat text. */
   static final String UNKNOWN_USER = "@<USER>";
 

@@ -8,6 +8,7 @@ import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.enrich.Enrichments;
 import dev.toolcalls.pipeline.job.StageTimer;
 import dev.toolcalls.pipeline.lake.Lake;
+import dev.toolcalls.pipeline.privacy.Scrubber;
 import dev.toolcalls.schemas.StatsSchemas;
 import dev.toolcalls.schemas.TableNames;
 import io.delta.tables.DeltaTable;
@@ -23,6 +24,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -70,12 +73,25 @@ public final class StatsJob {
 
   private final SparkSession spark;
   private final DriftThresholds thresholds;
+  /** The pseudonym key is read on the driver here and shipped inside the UDFs. */
+  private final Scrubber scrubber;
   private final Options options;
 
   public StatsJob(SparkSession spark, PipelineConfig config, Options options) {
     this.spark = spark;
     this.options = options.validate();
     this.thresholds = DriftThresholds.from(config);
+    this.scrubber = Scrubber.from(config);
+  }
+
+  /** The two UDFs of StatsSql: scrubbed labels, and the redaction hits per type in an example's texts. */
+  private void registerPrivacy(Scrubber s) {
+    spark.udf().register(StatsSql.SCRUB, (UDF1<String, String>) v -> s.text(v, false, null), DataTypes.StringType);
+    spark.udf().register(StatsSql.REDACTIONS, (UDF1<scala.collection.Seq<String>, scala.collection.Map<String, Long>>) texts -> {
+      Map<String, Long> counts = new java.util.TreeMap<>();
+      for (String t : scala.collection.JavaConverters.seqAsJavaList(texts)) s.text(t, false, counts);
+      return scala.collection.JavaConverters.mapAsScalaMap(counts);
+    }, DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
   }
 
   public Result execute() {
@@ -94,6 +110,7 @@ public final class StatsJob {
       Enrichments.registerTrainingView(spark, Lake.asOf(TableNames.EXAMPLES, inputs.get(TableNames.EXAMPLES)),
           enrichments ? Lake.asOf(TableNames.ENRICHMENTS, inputs.get(TableNames.ENRICHMENTS)) : null);
 
+      registerPrivacy(scrubber);
       levels = spark.sql(StatsSql.levels()).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> cached = levels;
       long groups = timer.time("one pass over training_examples", () -> cached.count());
@@ -166,7 +183,8 @@ public final class StatsJob {
     Dataset<Row> out = sinceFilter(rows.select(columns), rollups).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long n = out.count();
-      var writer = out.coalesce(1).write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", note);
+      // mergeSchema: a table written before a column was added (quality_stats' redaction columns) gains it.
+      var writer = out.coalesce(1).write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", note).option("mergeSchema", "true");
       if (options.since != null && lake.exists(table)) writer = writer.option("replaceWhere", sincePredicate(rollups));
       writer.save(lake.path(table));
       return n;

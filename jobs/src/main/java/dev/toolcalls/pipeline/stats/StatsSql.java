@@ -4,8 +4,10 @@ import static dev.toolcalls.schemas.StatsSchemas.HISTOGRAM_BUCKETS;
 import static dev.toolcalls.schemas.StatsSchemas.LEVEL_ALL_DAYS;
 import static dev.toolcalls.schemas.StatsSchemas.LEVEL_DAY;
 import static dev.toolcalls.schemas.StatsSchemas.LEVEL_DAY_SOURCE_TYPE_TASK;
+import static dev.toolcalls.schemas.StatsSchemas.LEVEL_DAY_REDACTION;
 import static dev.toolcalls.schemas.StatsSchemas.LEVEL_DAY_TAG;
 import static dev.toolcalls.schemas.StatsSchemas.LEVEL_DAY_TOOL;
+import static dev.toolcalls.schemas.StatsSchemas.LEVEL_REDACTION;
 import static dev.toolcalls.schemas.StatsSchemas.LEVEL_TAG;
 import static dev.toolcalls.schemas.StatsSchemas.LEVEL_TOOL;
 import static dev.toolcalls.schemas.StatsSchemas.PERCENTILE_ACCURACY;
@@ -25,12 +27,20 @@ import java.util.stream.IntStream;
 final class StatsSql {
   private StatsSql() {}
 
+  /**
+   * UDFs (registered by StatsJob): a label with secrets and people scrubbed as in exports (tags,
+   * tools and task types come from the logs, so a statistic never holds what an export would not),
+   * and the hits per type in an example's texts (see Scrubber).
+   */
+  static final String SCRUB = "privacy_scrub";
+  static final String REDACTIONS = "privacy_redactions";
+
   /** The fields of a level row, and their types (a level sets some, the others are typed nulls). */
   private static final Map<String, String> LEVEL_FIELDS = new LinkedHashMap<>();
 
   static {
     for (String f : new String[] {"grouping", "day:DATE", "source", "example_type", "task_type", "tag", "tool", "q:DOUBLE", "failed:BOOLEAN",
-        "reviewed:BOOLEAN", "added:BOOLEAN", "calls:INT", "call_errors:INT", "retries:INT"}) {
+        "reviewed:BOOLEAN", "added:BOOLEAN", "calls:INT", "call_errors:INT", "retries:INT", "redaction_type", "hits:BIGINT"}) {
       String[] p = f.split(":");
       LEVEL_FIELDS.put(p[0], p.length > 1 ? p[1] : "STRING");
     }
@@ -58,6 +68,7 @@ final class StatsSql {
     String[] tag = {"tag=tg", "q", "failed"};
     String[] tool = {"tool=t.tool", "calls=size(t.calls)", "call_errors=size(filter(t.calls, c -> c.is_error))",
         "retries=size(t.calls) - size(array_distinct(transform(t.calls, c -> c.args)))"};
+    String[] redaction = {"redaction_type=r.key", "hits=r.value", "q", "failed"};
     String rows = "SELECT inline(concat(array("
         + level(LEVEL_DAY_SOURCE_TYPE_TASK, with(example, "day", "source", "example_type", "task_type")) + ", "
         + level(LEVEL_DAY, with(example, "day")) + ", "
@@ -65,14 +76,18 @@ final class StatsSql {
         + "transform(tags, tg -> " + level(LEVEL_TAG, tag) + "), "
         + "transform(tags, tg -> " + level(LEVEL_DAY_TAG, with(tag, "day")) + "), "
         + "transform(tools, t -> " + level(LEVEL_DAY_TOOL, with(tool, "day")) + "), "
-        + "transform(tools, t -> " + level(LEVEL_TOOL, tool) + ")))"
+        + "transform(tools, t -> " + level(LEVEL_TOOL, tool) + "), "
+        + "transform(redactions, r -> " + level(LEVEL_REDACTION, redaction) + "), "
+        + "transform(redactions, r -> " + level(LEVEL_DAY_REDACTION, with(redaction, "day")) + ")))"
         + " FROM (SELECT *, transform(array_distinct(transform(calls, c -> c.tool)), name -> named_struct('tool', name, 'calls', filter(calls, c -> c.tool <=> name))) AS tools"
-        + " FROM (SELECT event_date AS day, source, example_type, task_type, quality_score AS q, outcome = 'error' AS failed,"
-        + " reviewed AND source <> 'review' AS reviewed, source = 'review' AS added, coalesce(tags, array()) AS tags,"
-        + " transform(coalesce(tool_calls, array()), c -> named_struct('tool', c.tool, 'args', xxhash64(c.arguments), 'is_error', coalesce(c.is_error, false))) AS calls"
+        + " FROM (SELECT event_date AS day, source, example_type, " + SCRUB + "(task_type) AS task_type, quality_score AS q, outcome = 'error' AS failed,"
+        + " reviewed AND source <> 'review' AS reviewed, source = 'review' AS added, transform(coalesce(tags, array()), x -> " + SCRUB + "(x)) AS tags,"
+        + " transform(coalesce(tool_calls, array()), c -> named_struct('tool', " + SCRUB + "(c.tool), 'args', xxhash64(c.arguments), 'is_error', coalesce(c.is_error, false))) AS calls,"
+        + " map_entries(" + REDACTIONS + "(concat(array(user_message, game_state, context, response_text, reasoning, problem, root_cause, bad_code, good_code, error),"
+        + " flatten(transform(coalesce(tool_calls, array()), c -> array(c.arguments, c.result)))))) AS redactions"
         + " FROM " + TableNames.TRAINING_EXAMPLES + "))";
     String histogram = IntStream.range(0, HISTOGRAM_BUCKETS).mapToObj(b -> "count_if(bucket = " + b + ")").collect(Collectors.joining(", "));
-    return "SELECT grouping, day, source, example_type, task_type, tag, tool,"
+    return "SELECT grouping, day, source, example_type, task_type, tag, tool, redaction_type, sum(hits) AS redactions,"
         + " count(q) AS examples, count_if(failed) AS errors, sum(q) AS quality_sum, avg(q) AS mean, stddev_samp(q) AS stddev, min(q) AS min, max(q) AS max,"
         + " percentile_approx(q, array(0.1, 0.25, 0.5, 0.75, 0.9), " + PERCENTILE_ACCURACY + ") AS percentiles,"
         + " array(" + histogram + ") AS histogram,"
@@ -81,12 +96,13 @@ final class StatsSql {
         + " percentile_approx(calls, 0.5, " + PERCENTILE_ACCURACY + ") AS median_calls"
         // bucket b holds [b/10, (b+1)/10); the last also 1.0
         + " FROM (SELECT *, CAST(least(" + (HISTOGRAM_BUCKETS - 1) + ", greatest(0, floor(q * " + HISTOGRAM_BUCKETS + "))) AS INT) AS bucket FROM (" + rows + "))"
-        + " GROUP BY grouping, day, source, example_type, task_type, tag, tool";
+        + " GROUP BY grouping, day, source, example_type, task_type, tag, tool, redaction_type";
   }
 
   static final String QUALITY_STATS =
       "SELECT grouping, day, source, example_type, task_type, tag, examples, errors, mean, stddev, min, max,"
-          + " percentiles[0] AS p10, percentiles[1] AS p25, percentiles[2] AS p50, percentiles[3] AS p75, percentiles[4] AS p90, histogram"
+          + " percentiles[0] AS p10, percentiles[1] AS p25, percentiles[2] AS p50, percentiles[3] AS p75, percentiles[4] AS p90, histogram,"
+          + " redaction_type, redactions"
           + " FROM stats_levels WHERE grouping IN (" + quoted(StatsSchemas.QUALITY_LEVELS) + ")";
 
   static final String TOOL_STATS =

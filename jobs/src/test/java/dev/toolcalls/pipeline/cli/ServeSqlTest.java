@@ -80,6 +80,8 @@ class ServeSqlTest extends SparkTestBase {
       Class.forName("org.apache.hive.jdbc.HiveDriver");
       try (Connection c = DriverManager.getConnection(server.jdbcUrl(), System.getProperty("user.name"), "");
            Statement st = c.createStatement()) {
+        // The lake has an identities table (raw Discord ids and names): serve-sql never registers it.
+        assertTrue(lake.exists(TableNames.IDENTITIES));
         assertEquals(List.of("examples", "quarantine", "ingest_log", "training_examples"), server.tables());
         st.execute("SET spark.sql.shuffle.partitions=2"); // session settings are not writes
         List<String> listed = new ArrayList<>();
