@@ -80,11 +80,12 @@ class MaintainJobTest extends SparkTestBase {
     Lake l = new Lake(spark, lake);
     Map<String, List<String>> rows = new LinkedHashMap<>();
     Map<String, Long> versions = new LinkedHashMap<>();
-    for (String t : l.existingTables()) {
+    for (String t : l.existingTables(TableNames.ALL_WITH_IDENTITIES)) {
       rows.put(t, content(l.read(t)));
       versions.put(t, l.version(t));
     }
     assertEquals(List.of(TableNames.EXAMPLES, TableNames.QUARANTINE, TableNames.INGEST_LOG), l.existingTables());
+    assertEquals(List.of(TableNames.EXAMPLES, TableNames.QUARANTINE, TableNames.INGEST_LOG, TableNames.IDENTITIES), List.copyOf(versions.keySet()), "maintain keeps the owners' identities table too");
     List<String> firstNight = content(at(l, TableNames.EXAMPLES, 0));
     long partitions = l.read(TableNames.EXAMPLES).select("source", "event_date").distinct().count();
 
