@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       EnrichCommand.class,
       ExportCommand.class,
       StatsCommand.class,
+      ReportCommand.class,
       DiffCommand.class,
       RunCommand.class,
       StatusCommand.class,

@@ -144,7 +144,7 @@ public final class StatsJob {
   }
 
   /** The versions of the tables the statistics are computed from (enrichments only when present). */
-  static Map<String, Long> inputVersions(Lake lake) {
+  public static Map<String, Long> inputVersions(Lake lake) {
     Map<String, Long> v = new LinkedHashMap<>();
     v.put(TableNames.EXAMPLES, lake.version(TableNames.EXAMPLES));
     if (lake.exists(TableNames.ENRICHMENTS)) v.put(TableNames.ENRICHMENTS, lake.version(TableNames.ENRICHMENTS));
@@ -157,15 +157,24 @@ public final class StatsJob {
    */
   public static boolean isCurrent(SparkSession spark, Lake lake) {
     for (String t : TableNames.STATISTICS) if (!lake.exists(t)) return false;
+    Computed c = lastComputed(spark, lake);
+    return c != null && !c.partial() && c.inputVersions().equals(inputVersions(lake));
+  }
+
+  /** What the last stats run noted: the input versions it read, and whether it rewrote only days from a {@code --since} day. */
+  public record Computed(Map<String, Long> inputVersions, boolean partial) {}
+
+  /** The last stats run's commit note on quality_stats (which must exist), or null when it is not one of ours. */
+  public static Computed lastComputed(SparkSession spark, Lake lake) {
     Row last = DeltaTable.forPath(spark, lake.path(TableNames.QUALITY_STATS)).history(1).select("userMetadata").first();
-    if (last.isNullAt(0)) return false;
+    if (last.isNullAt(0)) return null;
     try {
       com.fasterxml.jackson.databind.JsonNode note = new com.fasterxml.jackson.databind.ObjectMapper().readTree(last.getString(0));
       Map<String, Long> read = new LinkedHashMap<>();
       note.path("input_versions").fields().forEachRemaining(f -> read.put(f.getKey(), f.getValue().asLong()));
-      return note.path("since").isNull() && read.equals(inputVersions(lake));
+      return new Computed(java.util.Collections.unmodifiableMap(read), !note.path("since").isNull());
     } catch (java.io.IOException e) {
-      return false; // not our note: compute again
+      return null; // not our note
     }
   }
 
