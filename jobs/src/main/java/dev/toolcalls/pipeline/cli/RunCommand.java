@@ -8,6 +8,7 @@ import dev.toolcalls.pipeline.job.DiffJob;
 import dev.toolcalls.pipeline.job.ExtractJob;
 import dev.toolcalls.pipeline.job.ExtractResult;
 import dev.toolcalls.pipeline.lake.Lake;
+import dev.toolcalls.pipeline.report.ReportJob;
 import dev.toolcalls.pipeline.spark.SparkSessions;
 import dev.toolcalls.pipeline.stats.StatsJob;
 import dev.toolcalls.schemas.TableNames;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code run}: the nightly job in one command. Extracts what is new or changed (everything with
  * {@code --full}), then exports the datasets when a table they read has a new version, then
- * recomputes the statistics tables when examples or enrichments changed, and prints one summary: files read, rows added / changed / removed per table, quarantined lines, stages.
+ * recomputes the statistics tables when examples or enrichments changed (and writes the HTML report
+ * from them with {@code --report DIR}), and prints one summary: files read, rows added / changed /
+ * removed per table, quarantined lines, stages.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {
@@ -39,6 +42,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--full", description = "Reprocess every file, not only what changed.")
   boolean full;
+
+  @Option(names = "--report", paramLabel = "DIR", description = "Also write the HTML report (see report) into DIR, after stats.")
+  String report;
 
   @Mixin ConfigOptions configOptions;
 
@@ -55,6 +61,13 @@ public final class RunCommand implements Callable<Integer> {
     StatsJob.Options st = new StatsJob.Options();
     st.lakeDir = inputs.lake;
     st.validate();
+    ReportJob.Options rep = null;
+    if (report != null) {
+      rep = new ReportJob.Options();
+      rep.lakeDir = inputs.lake;
+      rep.outDir = report;
+      rep.validate();
+    }
     PipelineConfig config = configOptions.load();
     SparkSession spark = SparkSessions.getOrCreate(config, "pipeline run");
     double startup = Summaries.secondsSinceJvmStart();
@@ -90,6 +103,8 @@ public final class RunCommand implements Callable<Integer> {
     } else {
       System.out.print(new StatsJob(spark, config, st).execute().toText());
     }
+    // Written every time it is asked for (a few seconds, the same bytes when nothing changed), from the statistics as they now are.
+    if (rep != null) System.out.print(new ReportJob(spark, config, rep).execute().toText());
     System.out.printf("  start-up (JVM start to Spark session ready): %.2f s%n", startup);
     if (extract.hasFailedFiles()) {
       System.err.println("error: some files could not be read; every other file was processed (see FAILED above)");

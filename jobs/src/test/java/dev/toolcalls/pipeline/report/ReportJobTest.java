@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.toolcalls.pipeline.cli.PipelineCli;
 import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.enrich.EnrichApplyJob;
@@ -72,6 +73,7 @@ class ReportJobTest extends SparkTestBase {
       // First call: without statistics the report stops and says what to run.
       BadInputException e = assertThrows(BadInputException.class, () -> runReport(dir));
       assertTrue(e.getMessage().contains("run `bin/pipeline stats --lake"), e.getMessage());
+      assertEquals(PipelineCli.EXIT_BAD_INPUT, PipelineCli.run("report", "--lake", lake.root(), "--out", dir.toString()));
       assertFalse(Files.exists(dir));
       StatsJob.Options s = new StatsJob.Options();
       s.lakeDir = lake.root();
@@ -137,6 +139,15 @@ class ReportJobTest extends SparkTestBase {
     Path again = tmp.resolve("again");
     ReportJob.Result r = runReport(again);
     for (String f : r.files()) assertArrayEquals(Files.readAllBytes(out.resolve(f)), Files.readAllBytes(again.resolve(f)), f);
+  }
+
+  /** The nightly run writes the report after its stats stage when asked to. */
+  @Test
+  void runWritesTheReportWithReport() throws IOException {
+    Path dir = tmp.resolve("nightly-report");
+    assertEquals(0, PipelineCli.run("run", "--logs", tmp.resolve("logs").toString(), "--lake", lake.root(), "--out", tmp.resolve("datasets").toString(), "--report", dir.toString()));
+    assertEquals(imgSources(html), imgSources(Files.readString(dir.resolve("index.html"))));
+    for (String f : imgSources(html)) assertTrue(Files.isRegularFile(dir.resolve(f)), f);
   }
 
   @Test
