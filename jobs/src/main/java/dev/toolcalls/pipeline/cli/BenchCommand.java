@@ -50,10 +50,25 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rows", paramLabel = "N", defaultValue = "10000000", description = "Examples for --stats (default ${DEFAULT-VALUE}).")
   long rows;
 
+  @Option(names = "--scale", description = "Instead: extraction and the whole nightly run on about --target-mb of logs with local[1] and local[2] (and --cluster), each in a fresh JVM: MB/s, the 1 -> 2 core speed-up, the driver's peak heap, the load average, and where the time goes per stage (Spark task metrics).")
+  boolean scale;
+
+  @Option(names = "--cluster", description = "With --scale: also on a standalone cluster of two 1-core Workers started on this machine (driver submitted as spark-submit does).")
+  boolean cluster;
+
+  @Option(names = "--scale-gb", paramLabel = "G", description = "Instead: about G GB of logs extracted, then exported, each in a fresh JVM with a 1 GB heap (driver and local[2] executors): finishes or not, peak heap, stages.")
+  Integer scaleGb;
+
   @Mixin ConfigOptions configOptions;
 
   @Override
   public Integer call() throws Exception {
+    if (scaleGb != null) {
+      if (scaleGb < 1) throw new dev.toolcalls.pipeline.config.BadInputException("--scale-gb must be at least 1");
+      return new ScaleBench(dir, configOptions).large(scaleGb);
+    }
+    if (scale) return new ScaleBench(dir, configOptions).throughput(targetMb, cluster);
+    if (cluster) throw new dev.toolcalls.pipeline.config.BadInputException("--cluster goes with --scale");
     if (nightly) return nightly();
     if (stats) return stats();
     Path logs = dir.resolve("logs");
@@ -107,17 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Path> files = dailyFiles(all);
     if (files.size() < 91) {
       deleteRecursively(all);
-      DiscordLogGenerator.Options o = new DiscordLogGenerator.Options();
-      o.outDir = all;
-      o.days = 91;
-      o.start = LocalDate.parse("2026-01-01");
-      o.seed = 11;
-      o.targetMb = targetMb;
-      DiscordLogGenerator.Result g = new DiscordLogGenerator(o).generate();
-      System.out.printf("generated %.1f MB of logs (91 days) in %.1f s%n", g.bytes() / 1e6, g.seconds());
-      files = dailyFiles(all);
-      // Written a moment ago: date them back past the settle time, as last night's files would be.
-      for (Path f : files) Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
+      files = generateSettled(all, 91, 11, targetMb);
     }
     List<String> lines = new ArrayList<>();
     for (int history : new int[] {30, 90}) {
@@ -197,10 +202,7 @@ public final class BenchCommand implements Callable<Integer> {
     cmd.add(PipelineCli.class.getName());
     cmd.addAll(args);
     cmd.add("--summary-json=" + summary);
-    if (configOptions.confDir != null) cmd.add("--conf-dir=" + configOptions.confDir);
-    if (configOptions.configFile != null) cmd.add("--config=" + configOptions.configFile);
-    if (configOptions.profile != null) cmd.add("--profile=" + configOptions.profile);
-    for (String c : configOptions.overrides) cmd.add("--conf=" + c);
+    cmd.addAll(configOptions.passThrough());
     System.out.println("running: " + what + " in a fresh JVM ...");
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).inheritIO().start();
@@ -254,7 +256,25 @@ public final class BenchCommand implements Callable<Integer> {
     return new double[] {bytes, seconds};
   }
 
-  private static List<Path> dailyFiles(Path logs) throws IOException {
+  /**
+   * Generates {@code days} of logs from 2026-01-01 into {@code logs} and dates the files a day
+   * back: written a moment ago, they would count as being written, as last night's files do not.
+   */
+  static List<Path> generateSettled(Path logs, int days, long seed, int targetMb) throws IOException {
+    DiscordLogGenerator.Options o = new DiscordLogGenerator.Options();
+    o.outDir = logs;
+    o.days = days;
+    o.start = LocalDate.parse("2026-01-01");
+    o.seed = seed;
+    o.targetMb = targetMb;
+    DiscordLogGenerator.Result g = new DiscordLogGenerator(o).generate();
+    System.out.printf("generated %.1f MB of logs (%d days) in %.1f s%n", g.bytes() / 1e6, days, g.seconds());
+    List<Path> files = dailyFiles(logs);
+    for (Path f : files) Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
+    return files;
+  }
+
+  static List<Path> dailyFiles(Path logs) throws IOException {
     if (!Files.isDirectory(logs)) return new ArrayList<>();
     try (Stream<Path> s = Files.list(logs)) {
       return new ArrayList<>(s.filter(p -> p.getFileName().toString().matches("conversations_\\d{4}-\\d{2}-\\d{2}\\.jsonl")).sorted().toList());
@@ -266,13 +286,13 @@ public final class BenchCommand implements Callable<Integer> {
     return n.substring("conversations_".length(), "conversations_".length() + 10);
   }
 
-  private static long size(List<Path> files) throws IOException {
+  static long size(List<Path> files) throws IOException {
     long n = 0;
     for (Path p : files) n += Files.size(p);
     return n;
   }
 
-  private static void deleteRecursively(Path p) throws IOException {
+  static void deleteRecursively(Path p) throws IOException {
     if (!Files.exists(p)) return;
     try (Stream<Path> s = Files.walk(p)) {
       s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);

@@ -29,6 +29,16 @@ public final class ConfigOptions {
     return PipelineConfig.load(s);
   }
 
+  /** These options as arguments of a command run in another JVM (the benchmarks' fresh runs). */
+  List<String> passThrough() {
+    List<String> args = new ArrayList<>();
+    if (confDir != null) args.add("--conf-dir=" + confDir);
+    if (configFile != null) args.add("--config=" + configFile);
+    if (profile != null) args.add("--profile=" + profile);
+    for (String c : overrides) args.add("--conf=" + c);
+    return args;
+  }
+
   private static Path envConfDir() {
     String env = System.getenv("PIPELINE_CONF_DIR");
     return env == null || env.isBlank() ? null : Path.of(env);

@@ -12,8 +12,6 @@ import dev.toolcalls.pipeline.report.ReportJob;
 import dev.toolcalls.pipeline.spark.SparkSessions;
 import dev.toolcalls.pipeline.stats.StatsJob;
 import dev.toolcalls.schemas.TableNames;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -90,7 +88,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     Map<String, Long> exported = new LinkedHashMap<>(after);
     exported.keySet().removeAll(TableNames.STATISTICS);
-    if (exportIsCurrent(Path.of(out), exported)) {
+    if (exportIsCurrent(spark, out, exported)) {
       System.out.println("export: up to date with these table versions, not rewritten");
     } else {
       System.out.print(new ExportJob(spark, config, e).execute().toText());
@@ -120,11 +118,16 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** Whether the datasets under {@code out} were exported from exactly these table versions (default options). */
-  private static boolean exportIsCurrent(Path out, Map<String, Long> versions) {
-    Path manifest = out.resolve("manifest.json");
-    if (!Files.isRegularFile(manifest)) return false;
+  private static boolean exportIsCurrent(SparkSession spark, String out, Map<String, Long> versions) {
+    // Through Hadoop's FileSystem: the datasets may be on an object store (s3a://...).
+    org.apache.hadoop.fs.Path manifest = new org.apache.hadoop.fs.Path(out, "manifest.json");
     try {
-      JsonNode m = new ObjectMapper().readTree(manifest.toFile());
+      org.apache.hadoop.fs.FileSystem fs = manifest.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.isFile(manifest)) return false;
+      JsonNode m;
+      try (java.io.InputStream in = fs.open(manifest)) {
+        m = new ObjectMapper().readTree(in);
+      }
       Map<String, Long> read = new LinkedHashMap<>();
       m.path("table_versions").fields().forEachRemaining(f -> read.put(f.getKey(), f.getValue().asLong()));
       return read.equals(versions) && m.path("options").path("types").isEmpty() && m.path("options").path("sources").isEmpty()

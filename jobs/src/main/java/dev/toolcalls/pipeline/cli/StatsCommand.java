@@ -4,8 +4,6 @@ import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.spark.SparkSessions;
 import dev.toolcalls.pipeline.stats.StatsJob;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,22 +48,10 @@ public final class StatsCommand implements Callable<Integer> {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("startup_seconds", startup);
       s.put("stats", result);
-      s.put("peak_heap_bytes", peakHeapBytes());
+      s.put("peak_heap_bytes", dev.toolcalls.pipeline.spark.StageMetricsListener.peakHeapBytes());
       s.put("max_heap_bytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
       Summaries.writeJson(summaryJson, s);
     }
     return 0;
-  }
-
-  /**
-   * The sum of each heap pool's peak use since the JVM started (Spark runs in this JVM, so this
-   * is the driver's and the local executors' heap). An upper bound: the pools peak at different times.
-   */
-  static long peakHeapBytes() {
-    long peak = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) peak += p.getPeakUsage().getUsed();
-    }
-    return peak;
   }
 }

@@ -17,7 +17,11 @@ public final class SparkSessions {
     if (active == null && SparkSession.getDefaultSession().isDefined()) active = SparkSession.getDefaultSession().get();
     if (active != null) return active;
     SparkSession.Builder b = SparkSession.builder().appName(appName);
-    for (Map.Entry<String, String> e : config.sparkSettings().entrySet()) b.config(e.getKey(), e.getValue());
+    for (Map.Entry<String, String> e : config.sparkSettings().entrySet()) {
+      // What spark-submit was given (--conf, --driver-memory, spark-defaults.conf: system
+      // properties by the time main runs) wins over conf/, as on any cluster.
+      if (System.getProperty(e.getKey()) == null) b.config(e.getKey(), e.getValue());
+    }
     SparkSession spark = b.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
