@@ -137,7 +137,11 @@ final class ScaleBench {
     Path metrics = base.resolve("metrics-cluster-" + command + ".json");
     List<String> args = new ArrayList<>(args(command, logs, base.resolve("lake"), base.resolve("out")));
     args.addAll(configOptions.passThrough());
-    List<String> cmd = cluster.submitCommand("2g", sparkConf(metrics, "spark.executor.memory=2g"), appJar, PipelineCli.class.getName(), args);
+    // As many shuffle partitions as the local profile: the cluster profile's 200 are sized for a
+    // real cluster and would make this one's figures about task overhead.
+    List<String> conf = new ArrayList<>(sparkConf(metrics, "spark.executor.memory=2g"));
+    conf.add("spark.sql.shuffle.partitions=8");
+    List<String> cmd = cluster.submitCommand("2g", conf, appJar, PipelineCli.class.getName(), args);
     return measure("cluster 2x1 core", command, bytes, cluster.processBuilder(cmd), metrics);
   }
 
@@ -166,8 +170,12 @@ final class ScaleBench {
           + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
     }
     JsonNode m = JSON.readTree(metrics.toFile());
-    return new Run(mode, command, bytes, wall, m.path("app_ms").asDouble() / 1000, m.path("driver_peak_heap_bytes").asLong(), m.path("driver_max_heap_bytes").asLong(),
+    Run r = new Run(mode, command, bytes, wall, m.path("app_ms").asDouble() / 1000, m.path("driver_peak_heap_bytes").asLong(), m.path("driver_max_heap_bytes").asLong(),
         loadBefore + " -> " + loadAverage(), m.path("stages"));
+    // Each figure as soon as it is known: a long benchmark stopped half-way still reports.
+    System.out.printf("  %s on %s: %.1f MB in %.1f s wall (%.1f MB/s), %.1f s Spark (%.1f MB/s); driver peak heap %.0f MB; load %s%n", command, mode, bytes / 1e6,
+        r.wallSeconds, r.wallMbps(), r.sparkSeconds, r.sparkMbps(), r.peakHeap / 1e6, r.load);
+    return r;
   }
 
   private static void printRuns(List<Run> runs) {
