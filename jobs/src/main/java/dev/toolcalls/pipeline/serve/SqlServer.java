@@ -60,6 +60,10 @@ public final class SqlServer implements AutoCloseable {
     session.conf().set("hive.server2.thrift.port", String.valueOf(port));
     session.conf().set("hive.server2.transport.mode", "binary");
     quietDerby();
+    // The server's Hive client reuses the Hive SessionState attached to this thread, and with it
+    // the host and port of an earlier server started from the same thread (a second server in one
+    // JVM, as the tests do, would listen on the first one's port): start from none.
+    org.apache.hadoop.hive.ql.session.SessionState.detachSession();
     HiveThriftServer2 server = HiveThriftServer2.startWithContext(session.sqlContext());
     SqlServer s = new SqlServer(server, host, port, List.copyOf(tables));
     s.awaitListening(30_000);
