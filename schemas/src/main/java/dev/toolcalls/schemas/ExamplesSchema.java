@@ -51,6 +51,7 @@ public final class ExamplesSchema {
    */
   public static final String USER_KEY = "user_key";
   public static final String VALIDATION = "validation";
+  public static final String TOKENS = "tokens";
 
   /** Partition columns, in order. */
   public static final List<String> PARTITION_COLUMNS = List.of(SOURCE, EVENT_DATE);
@@ -83,6 +84,16 @@ public final class ExamplesSchema {
               createStructField("code", StringType, true),
               createStructField("message", StringType, true)));
 
+  /** {@code tokens}: the example's token count per role (conf tokens.encoding), and their sum. */
+  public static final StructType TOKEN_COUNTS =
+      createStructType(
+          List.of(
+              createStructField("system", IntegerType, true),
+              createStructField("user", IntegerType, true),
+              createStructField("assistant", IntegerType, true),
+              createStructField("tool", IntegerType, true),
+              createStructField("total", IntegerType, true)));
+
   /** The table as analysts see it. Columns added after the first release come last (older lakes gain them on their next run). */
   public static final StructType TABLE =
       createStructType(
@@ -113,7 +124,8 @@ public final class ExamplesSchema {
               createStructField(EVENT_TIME, TimestampType, true),
               createStructField(EVENT_DATE, DateType, false),
               createStructField(USER_KEY, StringType, true),
-              createStructField(VALIDATION, createArrayType(VALIDATION_PROBLEM, true), true)));
+              createStructField(VALIDATION, createArrayType(VALIDATION_PROBLEM, true), true),
+              createStructField(TOKENS, TOKEN_COUNTS, true)));
 
   /**
    * What the Discord reader produces: the table without the rule-derived columns ({@code
@@ -123,7 +135,7 @@ public final class ExamplesSchema {
   public static final StructType EXTRACTED =
       new StructType(
           java.util.Arrays.stream(TABLE.fields())
-              .filter(f -> !List.of(EXAMPLE_TYPE, TASK_TYPE, TAGS, QUALITY_SCORE, VALIDATION, REASONING, PROBLEM, ROOT_CAUSE, BAD_CODE, GOOD_CODE).contains(f.name()))
+              .filter(f -> !List.of(EXAMPLE_TYPE, TASK_TYPE, TAGS, QUALITY_SCORE, VALIDATION, TOKENS, REASONING, PROBLEM, ROOT_CAUSE, BAD_CODE, GOOD_CODE).contains(f.name()))
               .toArray(org.apache.spark.sql.types.StructField[]::new));
 
   /**
@@ -134,7 +146,7 @@ public final class ExamplesSchema {
   public static final StructType PARSED =
       new StructType(
           java.util.Arrays.stream(TABLE.fields())
-              .filter(f -> !List.of(TASK_TYPE, TAGS, QUALITY_SCORE, VALIDATION).contains(f.name()))
+              .filter(f -> !List.of(TASK_TYPE, TAGS, QUALITY_SCORE, VALIDATION, TOKENS).contains(f.name()))
               .map(f -> f.name().equals(EXAMPLE_TYPE) ? createStructField(EXAMPLE_TYPE, StringType, true) : f)
               .toArray(org.apache.spark.sql.types.StructField[]::new));
 

@@ -72,7 +72,10 @@ public final class StatsSchemas {
               // Added with the redaction levels (last, so older tables gain them): the type found
               // (conf/privacy.yaml) and how many hits; examples counts those with at least one.
               createStructField("redaction_type", StringType, true),
-              createStructField("redactions", LongType, true)));
+              createStructField("redactions", LongType, true),
+              // examples.tokens.total summed and averaged over the group's examples (null: none counted)
+              createStructField("tokens_sum", LongType, true),
+              createStructField("tokens_mean", DoubleType, true)));
 
   /** {@code tool_stats}: tool calls per day and tool, and per tool over all days. */
   public static final StructType TOOL_STATS =

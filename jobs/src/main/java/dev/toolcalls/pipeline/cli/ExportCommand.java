@@ -60,12 +60,15 @@ public final class ExportCommand implements Callable<Integer> {
       description = "What stays in one split: id, session (default: a Discord account's day, a Claude session, a journal file), user (user_key) or day; near duplicates (same user message and tools) also stay together.")
   String splitBy;
 
+  @Option(names = "--max-tokens", paramLabel = "N", description = "Leave out (and count) examples with more than N tokens (examples.tokens.total, conf tokens.encoding).")
+  Integer maxTokens;
+
   @Option(names = "--as-of-manifest", paramLabel = "FILE",
       description = "Rebuild the dataset of an earlier export byte for byte: every table read at the version its manifest.json names, every selection option taken from it (only --lake and --out may be given).")
   String asOfManifest;
 
   /** The options an --as-of-manifest export takes from the manifest. */
-  static final List<String> SELECTION = List.of("--format", "--min-quality", "--types", "--sources", "--since", "--include-negatives", "--with-reasoning", "--validation-fraction", "--split-by");
+  static final List<String> SELECTION = List.of("--format", "--min-quality", "--types", "--sources", "--since", "--include-negatives", "--with-reasoning", "--validation-fraction", "--split-by", "--max-tokens");
 
   @Mixin ConfigOptions configOptions;
 
@@ -100,6 +103,7 @@ public final class ExportCommand implements Callable<Integer> {
     o.withReasoning = withReasoning;
     o.validationFraction = validationFraction;
     o.splitBy = splitBy == null ? null : Splits.SplitBy.parse(splitBy);
+    o.maxTokens = maxTokens;
     o.validate();
     PipelineConfig config = configOptions.load();
     SparkSession spark = SparkSessions.getOrCreate(config, "pipeline export");

@@ -131,7 +131,7 @@ public final class Enrichments {
   static String withLaterColumns(SparkSession spark, String examples) {
     java.util.List<String> has = java.util.List.of(spark.sql("SELECT * FROM " + examples).columns());
     StringBuilder missing = new StringBuilder();
-    for (String c : java.util.List.of(ExamplesSchema.USER_KEY, ExamplesSchema.VALIDATION)) { // in table order: both last
+    for (String c : java.util.List.of(ExamplesSchema.USER_KEY, ExamplesSchema.VALIDATION, ExamplesSchema.TOKENS)) { // in table order: all last
       if (!has.contains(c)) missing.append(", CAST(NULL AS ").append(ExamplesSchema.TABLE.apply(c).dataType().sql()).append(") AS ").append(c);
     }
     return missing.length() == 0 ? examples : "(SELECT *" + missing + " FROM " + examples + ")";
@@ -158,7 +158,7 @@ public final class Enrichments {
           + " coalesce(r.good_code, e.good_code) AS good_code, e.task_type, e.logged_task_type,"
           + " array_sort(array_distinct(array_except(concat(e.tags, coalesce(r.tags_add, array())), coalesce(r.tags_remove, array())))) AS tags,"
           + " coalesce(r.quality_score, e.quality_score) AS quality_score, e.outcome, e.error, e.request_id, e.account_id,"
-          + " e.event_time, e.event_date, e.user_key, e.validation, CAST(NULL AS ARRAY<STRING>) AS derived_from, r.id IS NOT NULL AS reviewed,"
+          + " e.event_time, e.event_date, e.user_key, e.validation, e.tokens, CAST(NULL AS ARRAY<STRING>) AS derived_from, r.id IS NOT NULL AS reviewed,"
           + " r.reviewer, r.reviewed_at, r.note AS review_note"
           + " FROM %1$s e LEFT JOIN (SELECT * FROM %2$s WHERE kind = 'review') r ON e.id = r.id";
 
@@ -173,6 +173,6 @@ public final class Enrichments {
           + " CAST(NULL AS STRING) AS logged_task_type, array_sort(array_distinct(coalesce(a.tags_add, array()))) AS tags,"
           + " coalesce(a.quality_score, 1.0) AS quality_score, 'ok' AS outcome, CAST(NULL AS STRING) AS error,"
           + " CAST(NULL AS STRING) AS request_id, CAST(NULL AS STRING) AS account_id, a.reviewed_at AS event_time,"
-          + " CAST(a.reviewed_at AS DATE) AS event_date, CAST(NULL AS STRING) AS user_key, CAST(array() AS " + VALIDATION_SQL_TYPE + ") AS validation, a.derived_from, true AS reviewed, a.reviewer, a.reviewed_at,"
+          + " CAST(a.reviewed_at AS DATE) AS event_date, CAST(NULL AS STRING) AS user_key, CAST(array() AS " + VALIDATION_SQL_TYPE + ") AS validation, CAST(NULL AS " + ExamplesSchema.TABLE.apply(ExamplesSchema.TOKENS).dataType().sql() + ") AS tokens, a.derived_from, true AS reviewed, a.reviewer, a.reviewed_at,"
           + " a.note AS review_note FROM %2$s a WHERE a.kind = 'added'";
 }

@@ -65,6 +65,8 @@ public final class ExportJob {
     public Double validationFraction;
     /** What keeps examples together in one split; null: conf {@code export.split_by} (session). */
     public Splits.SplitBy splitBy;
+    /** Examples with more tokens than this (examples.tokens.total) are left out and counted; null: no limit. */
+    public Integer maxTokens;
     /**
      * An earlier export's {@code manifest.json}: rebuild that dataset, every table read at the
      * version the manifest names and every selection option taken from it (none may be set here).
@@ -85,11 +87,13 @@ public final class ExportJob {
         if (withReasoning) given.add("--with-reasoning");
         if (validationFraction != null) given.add("--validation-fraction");
         if (splitBy != null) given.add("--split-by");
+        if (maxTokens != null) given.add("--max-tokens");
         if (!given.isEmpty()) throw fixedByManifest(given);
       }
       if (formats.isEmpty()) throw new BadInputException("--format names no format");
       if (minQuality != null && !(minQuality >= 0 && minQuality <= 1)) throw new BadInputException("--min-quality must be within 0..1");
       if (validationFraction != null && !(validationFraction >= 0 && validationFraction < 1)) throw new BadInputException("--validation-fraction must be within 0..1");
+      if (maxTokens != null && maxTokens < 1) throw new BadInputException("--max-tokens must be a positive number of tokens");
       if (since != null) since = dev.toolcalls.pipeline.config.OptionValues.day("--since", since);
       return this;
     }
@@ -105,13 +109,14 @@ public final class ExportJob {
    * of content ({@link ExportLosses}); {@code redactions}: secrets and personal data replaced by placeholders in
    * the exported examples, per type; {@code asOfManifest} is the manifest rebuilt, or null.
    */
-  public record Result(String out, String splitBy, long selected, long duplicatesDropped, Map<String, Map<String, Long>> countsByFormat, Map<String, Map<String, Long>> losses,
+  public record Result(String out, String splitBy, long selected, long duplicatesDropped, long overMaxTokens, Map<String, Map<String, Long>> countsByFormat, Map<String, Map<String, Long>> losses,
       Map<String, Long> redactions, Map<String, Long> tableVersions, String asOfManifest) {
     public String toText() {
       StringBuilder sb = new StringBuilder();
       if (asOfManifest != null) sb.append("rebuilt the dataset of ").append(asOfManifest).append(" from the table versions it names\n");
       sb.append("export into ").append(out).append(" (tables ").append(tableVersions).append(")\n");
-      sb.append(String.format("  selected: %d examples; %d exact duplicates dropped; split by %s (near duplicates kept together)%n", selected, duplicatesDropped, splitBy));
+      sb.append(String.format("  selected: %d examples; %d exact duplicates dropped; %d over --max-tokens dropped; split by %s (near duplicates kept together)%n",
+          selected, duplicatesDropped, overMaxTokens, splitBy));
       sb.append("  redacted: ").append(redactions.isEmpty() ? "nothing" : redactions.toString()).append('\n');
       countsByFormat.forEach((f, c) -> sb.append(String.format("  %-8s %s%n", f, c)));
       losses.forEach((f, l) -> {
@@ -174,13 +179,14 @@ public final class ExportJob {
     Splits.SplitBy splitBy = options.splitBy != null ? options.splitBy : Splits.SplitBy.parse(config.string("export.split_by", "session"));
     Dataset<Row> chosen = select(minQuality, fraction, splitBy).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Row c = chosen.selectExpr("count(*)", "count_if(duplicate)").first();
+      Row c = chosen.selectExpr("count_if(NOT over_max_tokens)", "count_if(duplicate AND NOT over_max_tokens)", "count_if(over_max_tokens)").first();
       long duplicates = c.getLong(1);
-      Dataset<Row> kept = chosen.where("NOT duplicate");
+      long overMaxTokens = c.getLong(2);
+      Dataset<Row> kept = chosen.where("NOT duplicate AND NOT over_max_tokens");
       // A handful of rows: one per type found.
       Map<String, Long> redactions = new TreeMap<>();
       for (Row r : kept.selectExpr("explode(" + REDACTIONS + ")").groupBy("key").sum("value").collectAsList()) redactions.put(r.getString(0), r.getLong(1));
-      Dataset<Row> unique = kept.drop("duplicate", "dedupe_key", REDACTIONS);
+      Dataset<Row> unique = kept.drop("duplicate", "dedupe_key", "over_max_tokens", REDACTIONS);
       Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
       Map<String, Object> manifestCounts = new LinkedHashMap<>();
       Map<String, Map<String, Long>> losses = new LinkedHashMap<>();
@@ -205,9 +211,9 @@ public final class ExportJob {
           all.unpersist();
         }
       }
-      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, splitBy, c.getLong(0) - duplicates, duplicates, manifestCounts, losses, redactions);
+      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, splitBy, c.getLong(0) - duplicates, duplicates, overMaxTokens, manifestCounts, losses, redactions);
       publish(fs, staging, out);
-      return new Result(out.toString(), splitBy.label(), c.getLong(0) - duplicates, duplicates, counts, losses, redactions, versions, asOf == null ? null : asOf.file());
+      return new Result(out.toString(), splitBy.label(), c.getLong(0) - duplicates, duplicates, overMaxTokens, counts, losses, redactions, versions, asOf == null ? null : asOf.file());
     } catch (IOException e) {
       throw new IllegalStateException("export to " + out + " failed: " + e.getMessage(), e);
     } finally {
@@ -252,6 +258,8 @@ public final class ExportJob {
         expr(String.format(norm, "reasoning")), expr(String.format(norm, "problem")), expr(String.format(norm, "root_cause")),
         expr(String.format(norm, "bad_code")), expr(String.format(norm, "good_code"))));
     t = t.withColumn("duplicate", row_number().over(Window.partitionBy("dedupe_key").orderBy("id")).gt(1));
+    // Left out after the split, so a limit never moves an example from one split to the other.
+    t = t.withColumn("over_max_tokens", options.maxTokens == null ? lit(false) : expr("coalesce(tokens.total > " + options.maxTokens + ", false)"));
     return Splits.assign(t, splitBy, fraction, SPLIT, TRAIN, VALIDATION);
   }
 
@@ -408,7 +416,7 @@ public final class ExportJob {
     for (Path p : checksums) raw.delete(p, false);
   }
 
-  private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, Splits.SplitBy splitBy, long selected, long duplicates, Map<String, Object> counts,
+  private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, Splits.SplitBy splitBy, long selected, long duplicates, long overMaxTokens, Map<String, Object> counts,
       Map<String, Map<String, Long>> losses, Map<String, Long> redactions) throws IOException {
     ObjectNode m = Json.NODES.objectNode();
     m.put("created_at", Instant.now().toString());
@@ -416,6 +424,7 @@ public final class ExportJob {
     m.set(ExportManifest.OPTIONS, ExportManifest.options(options, minQuality, fraction, splitBy));
     m.put("selected", selected);
     m.put("duplicates_dropped", duplicates);
+    m.put("dropped_over_max_tokens", overMaxTokens);
     m.set("counts", Json.MAPPER.valueToTree(counts));
     com.fasterxml.jackson.databind.node.ArrayNode lossTable = m.putArray("losses");
     losses.forEach((format, kinds) -> kinds.forEach((what, n) -> lossTable.addObject().put("format", format).put("what", what).put("examples", n)));

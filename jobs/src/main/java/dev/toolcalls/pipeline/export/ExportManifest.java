@@ -44,6 +44,8 @@ final class ExportManifest {
     o.put("with_reasoning", options.withReasoning);
     o.put("validation_fraction", fraction);
     o.put("split_by", splitBy.label());
+    if (options.maxTokens == null) o.putNull("max_tokens");
+    else o.put("max_tokens", options.maxTokens);
     return o;
   }
 
@@ -83,6 +85,9 @@ final class ExportManifest {
     r.includeNegatives = bool(file, o, "include_negatives");
     r.withReasoning = bool(file, o, "with_reasoning");
     r.validationFraction = number(file, o, "validation_fraction");
+    JsonNode maxTokens = o.path("max_tokens"); // absent in manifests from before --max-tokens: no limit
+    if (!maxTokens.isMissingNode() && !maxTokens.isNull() && !maxTokens.canConvertToInt()) throw notAManifest(file, "options.max_tokens is not a number of tokens");
+    r.maxTokens = maxTokens.isMissingNode() || maxTokens.isNull() ? null : maxTokens.asInt();
     // Manifests from before --split-by: the split was a hash of the id (near duplicates now also go together).
     JsonNode splitBy = o.path("split_by");
     if (!splitBy.isMissingNode() && !splitBy.isTextual()) throw notAManifest(file, "options.split_by is not a text");

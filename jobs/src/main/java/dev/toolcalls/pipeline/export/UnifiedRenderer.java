@@ -41,6 +41,8 @@ public final class UnifiedRenderer {
           array(o.putArray(name), scala.collection.JavaConverters.seqAsJavaList(seq));
         } else if (v instanceof List<?> list) {
           array(o.putArray(name), list);
+        } else if (v instanceof Row struct) {
+          struct(o.putObject(name), struct);
         } else if (v instanceof Double d) {
           o.put(name, d);
         } else if (v instanceof Long l) {
@@ -61,18 +63,23 @@ public final class UnifiedRenderer {
     return Json.write(o);
   }
 
+  /** A struct (`tokens`, a problem of `validation`) as an object of its fields: numbers as numbers, the rest as text. */
+  private static void struct(ObjectNode e, Row struct) {
+    String[] names = struct.schema().fieldNames();
+    for (int i = 0; i < names.length; i++) {
+      Object v = struct.get(i);
+      if (v == null) e.putNull(names[i]);
+      else if (v instanceof Integer n) e.put(names[i], n);
+      else if (v instanceof Long n) e.put(names[i], n);
+      else e.put(names[i], v.toString());
+    }
+  }
+
   /** Strings as strings; structs (the problems of `validation`) as objects of their fields. */
   private static void array(ArrayNode a, List<?> values) {
     for (Object x : values) {
       if (x instanceof Row struct) {
-        ObjectNode e = a.addObject();
-        String[] names = struct.schema().fieldNames();
-        for (int i = 0; i < names.length; i++) {
-          Object v = struct.get(i);
-          if (v == null) e.putNull(names[i]);
-          else if (v instanceof Integer n) e.put(names[i], n);
-          else e.put(names[i], v.toString());
-        }
+        struct(a.addObject(), struct);
       } else {
         a.add(String.valueOf(x));
       }

@@ -50,6 +50,7 @@ public final class SyntheticExamples {
       case ExamplesSchema.EVENT_TIME -> expr("CAST(event_date AS TIMESTAMP) + make_interval(0, 0, 0, 0, 0, 0, pmod(n, 86400))");
       case ExamplesSchema.EVENT_DATE -> col("event_date");
       case ExamplesSchema.VALIDATION -> expr("array()");
+      case ExamplesSchema.TOKENS -> expr("named_struct('system', 30, 'user', 8, 'assistant', 20 * size(tool_calls) + 5, 'tool', 15 * size(tool_calls), 'total', 43 + 35 * size(tool_calls))");
       default -> expr("CAST(NULL AS STRING)");
     };
   }

@@ -264,7 +264,7 @@ public final class ExtractJob {
           JavaRDD<ExtractRecord> all = kept.size() == 1 ? kept.get(0) : jsc.union(kept.toArray(new JavaRDD[0]));
           Dataset<Row> examples = examplesBySource.stream().reduce(Dataset::unionByName).orElseThrow();
           Dataset<Row> quarantine = internalDataFrame(all.filter(x -> x.kind == ExtractRecord.Kind.QUARANTINE).map(x -> x.row), QuarantineSchema.TABLE);
-          // mergeSchema on examples: a lake from before user_key / validation existed gets the columns on its next run.
+          // mergeSchema on examples: a lake from before user_key / validation / tokens existed gets the columns on its next run.
           writeSideBySide(
               timer,
               "write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, replaced, note, true),

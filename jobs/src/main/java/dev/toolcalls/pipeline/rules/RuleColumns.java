@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.api.java.UDF10;
 import org.apache.spark.sql.api.java.UDF4;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
@@ -29,7 +30,7 @@ import scala.collection.Seq;
 /**
  * The conf-driven columns as Spark UDFs: thin wrappers over the rule classes, registered under
  * names that SQL users can call too ({@code tags_for}, {@code quality_for}, {@code task_type_for},
- * {@code example_type_for}, {@code validation_for}).
+ * {@code example_type_for}, {@code validation_for}, {@code tokens_for}).
  */
 public final class RuleColumns {
   public static final String TAGS_FOR = "tags_for";
@@ -38,12 +39,19 @@ public final class RuleColumns {
   public static final String EXAMPLE_TYPE_FOR = "example_type_for";
   public static final String TAGS_IN_TEXT = "tags_in_text";
   public static final String VALIDATION_FOR = "validation_for";
+  public static final String TOKENS_FOR = "tokens_for";
 
   private RuleColumns() {}
 
   public static void register(SparkSession spark, Rules rules) {
     spark.udf().register(TAGS_FOR, (UDF2<Seq<String>, Seq<String>, String[]>) (tools, args) -> rules.tags.tags(list(tools), list(args)), DataTypes.createArrayType(DataTypes.StringType, true));
     spark.udf().register(QUALITY_FOR, (UDF3<String, String, Seq<Row>, Double>) (outcome, response, problems) -> rules.quality.score(outcome, response, problems == null ? 0 : problems.size()), DataTypes.DoubleType);
+    spark.udf().register(TOKENS_FOR, (UDF10<String, String, String, String, String, String, String, Seq<String>, Seq<String>, Seq<String>, Row>)
+        (message, problem, badCode, reasoning, rootCause, goodCode, response, tools, args, results) -> {
+          if (!rules.tokens.enabled()) return null;
+          TokenCounter.Counts c = rules.tokens.counts(java.util.Arrays.asList(message, problem, badCode), java.util.Arrays.asList(reasoning, rootCause, goodCode, response), list(tools), list(args), list(results));
+          return RowFactory.create(c.system(), c.user(), c.assistant(), c.tool(), c.total());
+        }, ExamplesSchema.TOKEN_COUNTS);
     spark.udf().register(VALIDATION_FOR, (UDF2<Seq<String>, Seq<String>, Row[]>) (tools, args) -> validation(rules.registry, list(tools), list(args)), DataTypes.createArrayType(ExamplesSchema.VALIDATION_PROBLEM, true));
     spark.udf().register(TASK_TYPE_FOR, (UDF4<String, String, Seq<String>, Seq<String>, String>) (logged, message, tools, args) -> rules.taskTypes.taskType(logged, message, list(tools), list(args)), DataTypes.StringType);
     spark.udf().register(TAGS_IN_TEXT, (UDF1<String, String[]>) rules.tags::tagsInText, DataTypes.createArrayType(DataTypes.StringType, true));
@@ -74,6 +82,8 @@ public final class RuleColumns {
             .withColumn(ExamplesSchema.TAGS,
                 when(col(ExamplesSchema.SOURCE).equalTo(Sources.JOURNAL), array_sort(array_distinct(concat(toolTags, call_udf(TAGS_IN_TEXT, text))))).otherwise(toolTags))
             .withColumn(ExamplesSchema.VALIDATION, validation)
+            .withColumn(ExamplesSchema.TOKENS, call_udf(TOKENS_FOR, col(ExamplesSchema.USER_MESSAGE), col(ExamplesSchema.PROBLEM), col(ExamplesSchema.BAD_CODE), col(ExamplesSchema.REASONING),
+                col(ExamplesSchema.ROOT_CAUSE), col(ExamplesSchema.GOOD_CODE), col(ExamplesSchema.RESPONSE_TEXT), tools, args, col(ExamplesSchema.TOOL_CALLS + ".result")))
             .withColumn(ExamplesSchema.QUALITY_SCORE, call_udf(QUALITY_FOR, col(ExamplesSchema.OUTCOME), col(ExamplesSchema.RESPONSE_TEXT), col(ExamplesSchema.VALIDATION)));
     Column[] ordered = java.util.Arrays.stream(ExamplesSchema.TABLE.fieldNames()).map(n -> col(n).cast(ExamplesSchema.TABLE.apply(n).dataType()).as(n)).toArray(Column[]::new);
     return withRules.select(ordered);

@@ -12,11 +12,13 @@ public final class Rules implements Serializable {
   public final QualityRules quality;
   public final TaskTypeRules taskTypes;
   public final ToolRegistry registry;
+  public final TokenCounter tokens;
   public final String version;
 
-  public Rules(ToolCatalog tools, TagRules tags, QualityRules quality, TaskTypeRules taskTypes, ToolRegistry registry, String version) {
+  public Rules(ToolCatalog tools, TagRules tags, QualityRules quality, TaskTypeRules taskTypes, ToolRegistry registry, TokenCounter tokens, String version) {
     this.tools = tools;
     this.registry = registry;
+    this.tokens = tokens;
     this.tags = tags;
     this.quality = quality;
     this.taskTypes = taskTypes;
@@ -32,6 +34,7 @@ public final class Rules implements Serializable {
           new QualityRules(config.rules("quality", QualityRules.Spec.class)),
           new TaskTypeRules(config.rules("task_types", TaskTypeRules.Spec.class), tools),
           registry(config, tools),
+          new TokenCounter(config.string("tokens.encoding", "o200k_base"), config.string("export.system_prompt", "")),
           config.rulesVersion());
     } catch (IllegalArgumentException e) { // PatternSyntaxException included
       throw new BadInputException("invalid rule in conf/rules: " + e.getMessage(), e);

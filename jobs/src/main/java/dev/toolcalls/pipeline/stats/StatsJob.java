@@ -192,7 +192,7 @@ public final class StatsJob {
     Dataset<Row> out = sinceFilter(rows.select(columns), rollups).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long n = out.count();
-      // mergeSchema: a table written before a column was added (quality_stats' redaction columns) gains it.
+      // mergeSchema: a table written before a column was added (quality_stats' redaction and token columns) gains it.
       var writer = out.coalesce(1).write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", note).option("mergeSchema", "true");
       if (options.since != null && lake.exists(table)) writer = writer.option("replaceWhere", sincePredicate(rollups));
       writer.save(lake.path(table));

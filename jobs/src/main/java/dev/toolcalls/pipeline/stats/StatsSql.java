@@ -40,7 +40,7 @@ final class StatsSql {
 
   static {
     for (String f : new String[] {"grouping", "day:DATE", "source", "example_type", "task_type", "tag", "tool", "q:DOUBLE", "failed:BOOLEAN",
-        "reviewed:BOOLEAN", "added:BOOLEAN", "calls:INT", "call_errors:INT", "retries:INT", "redaction_type", "hits:BIGINT"}) {
+        "reviewed:BOOLEAN", "added:BOOLEAN", "calls:INT", "call_errors:INT", "retries:INT", "tokens:BIGINT", "redaction_type", "hits:BIGINT"}) {
       String[] p = f.split(":");
       LEVEL_FIELDS.put(p[0], p.length > 1 ? p[1] : "STRING");
     }
@@ -64,8 +64,8 @@ final class StatsSql {
    * 64-bit hash, which keeps the rows small).
    */
   static String levels() {
-    String[] example = {"q", "failed", "reviewed", "added"};
-    String[] tag = {"tag=tg", "q", "failed"};
+    String[] example = {"q", "failed", "reviewed", "added", "tokens=tokens_total"};
+    String[] tag = {"tag=tg", "q", "failed", "tokens=tokens_total"};
     String[] tool = {"tool=t.tool", "calls=size(t.calls)", "call_errors=size(filter(t.calls, c -> c.is_error))",
         "retries=size(t.calls) - size(array_distinct(transform(t.calls, c -> c.args)))"};
     String[] redaction = {"redaction_type=r.key", "hits=r.value", "q", "failed"};
@@ -81,14 +81,14 @@ final class StatsSql {
         + "transform(redactions, r -> " + level(LEVEL_DAY_REDACTION, with(redaction, "day")) + ")))"
         + " FROM (SELECT *, transform(array_distinct(transform(calls, c -> c.tool)), name -> named_struct('tool', name, 'calls', filter(calls, c -> c.tool <=> name))) AS tools"
         + " FROM (SELECT event_date AS day, source, example_type, " + SCRUB + "(task_type) AS task_type, quality_score AS q, outcome = 'error' AS failed,"
-        + " reviewed AND source <> 'review' AS reviewed, source = 'review' AS added, transform(coalesce(tags, array()), x -> " + SCRUB + "(x)) AS tags,"
+        + " reviewed AND source <> 'review' AS reviewed, source = 'review' AS added, transform(coalesce(tags, array()), x -> " + SCRUB + "(x)) AS tags, CAST(tokens.total AS BIGINT) AS tokens_total,"
         + " transform(coalesce(tool_calls, array()), c -> named_struct('tool', " + SCRUB + "(c.tool), 'args', xxhash64(c.arguments), 'is_error', coalesce(c.is_error, false))) AS calls,"
         + " map_entries(" + REDACTIONS + "(concat(array(user_message, game_state, context, response_text, reasoning, problem, root_cause, bad_code, good_code, error),"
         + " flatten(transform(coalesce(tool_calls, array()), c -> array(c.arguments, c.result)))))) AS redactions"
         + " FROM " + TableNames.TRAINING_EXAMPLES + "))";
     String histogram = IntStream.range(0, HISTOGRAM_BUCKETS).mapToObj(b -> "count_if(bucket = " + b + ")").collect(Collectors.joining(", "));
     return "SELECT grouping, day, source, example_type, task_type, tag, tool, redaction_type, sum(hits) AS redactions,"
-        + " count(q) AS examples, count_if(failed) AS errors, sum(q) AS quality_sum, avg(q) AS mean, stddev_samp(q) AS stddev, min(q) AS min, max(q) AS max,"
+        + " count(q) AS examples, count_if(failed) AS errors, sum(tokens) AS tokens_sum, avg(tokens) AS tokens_mean, sum(q) AS quality_sum, avg(q) AS mean, stddev_samp(q) AS stddev, min(q) AS min, max(q) AS max,"
         + " percentile_approx(q, array(0.1, 0.25, 0.5, 0.75, 0.9), " + PERCENTILE_ACCURACY + ") AS percentiles,"
         + " array(" + histogram + ") AS histogram,"
         + " count_if(reviewed) AS reviewed, count_if(added) AS added, sum(CASE WHEN NOT added THEN q END) AS kept_quality_sum,"
@@ -102,7 +102,7 @@ final class StatsSql {
   static final String QUALITY_STATS =
       "SELECT grouping, day, source, example_type, task_type, tag, examples, errors, mean, stddev, min, max,"
           + " percentiles[0] AS p10, percentiles[1] AS p25, percentiles[2] AS p50, percentiles[3] AS p75, percentiles[4] AS p90, histogram,"
-          + " redaction_type, redactions"
+          + " redaction_type, redactions, tokens_sum, tokens_mean"
           + " FROM stats_levels WHERE grouping IN (" + quoted(StatsSchemas.QUALITY_LEVELS) + ")";
 
   static final String TOOL_STATS =

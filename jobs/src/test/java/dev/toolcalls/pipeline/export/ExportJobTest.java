@@ -174,6 +174,37 @@ class ExportJobTest extends SparkTestBase {
   }
 
   @Test
+  void maxTokensLeavesOutAndCountsLongerExamples() throws IOException {
+    lake.registerTables();
+    dev.toolcalls.pipeline.enrich.Enrichments.registerTrainingView(spark, true);
+    String selected = " FROM " + TableNames.TRAINING_EXAMPLES + " WHERE quality_score >= 0.5 AND example_type <> 'negative'";
+    int limit = spark.sql("SELECT max(tokens.total) - 1" + selected).first().getInt(0); // the longest examples go
+    long over = spark.sql("SELECT count_if(tokens.total > " + limit + ")" + selected).first().getLong(0);
+    assertTrue(over > 0, "some examples above the limit");
+    ExportJob.Options o = new ExportJob.Options();
+    o.lakeDir = lake.root();
+    o.outDir = tmp.resolve("out-max-tokens").toString();
+    o.formats = java.util.EnumSet.of(ExportFormat.UNIFIED);
+    o.maxTokens = limit;
+    o.splitBy = Splits.SplitBy.ID;
+    ExportJob.Result r = new ExportJob(spark, PipelineConfig.defaults(), o).execute();
+    assertEquals(over, r.overMaxTokens());
+    assertTrue(r.toText().contains(over + " over --max-tokens dropped"), r.toText());
+    JsonNode manifest = JSON.readTree(tmp.resolve("out-max-tokens/manifest.json").toFile());
+    assertEquals(over, manifest.path("dropped_over_max_tokens").asLong());
+    assertEquals(limit, manifest.path("options").path("max_tokens").asInt());
+    int records = 0;
+    for (String file : files(tmp.resolve("out-max-tokens")).values()) {
+      for (String line : file.split("\n")) {
+        assertTrue(JSON.readTree(line).path("tokens").path("total").asInt() <= limit, line);
+        records++;
+      }
+    }
+    assertEquals(r.selected(), records); // unified writes every selected example
+    assertTrue(records > 0);
+  }
+
+  @Test
   void theSameTablesGiveTheSameBytesAndTheSameSplit() throws IOException {
     Map<String, String> first = files(export(tmp.resolve("out-a"), false) == null ? null : tmp.resolve("out-a"));
     Map<String, String> second = files(export(tmp.resolve("out-b"), false) == null ? null : tmp.resolve("out-b"));

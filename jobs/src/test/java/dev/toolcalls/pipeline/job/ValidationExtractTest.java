@@ -50,6 +50,16 @@ class ValidationExtractTest extends SparkTestBase {
     assertEquals(List.of("0 WAIT unknown_tool", "1 get_game_state schema", "2 send_command unknown_command"), rows.get(1).getList(2));
     assertEquals(0.1, rows.get(1).getDouble(1)); // 0.7 - 3 x 0.2 (rounded: not 0.09999999999999998)
 
+    // Token counts per role (o200k_base): the system prompt, the request, the calls and answer, the results.
+    Row tokens = new Lake(spark, lakeDir).read(TableNames.EXAMPLES).where("request_id = '0700000002'").selectExpr("tokens.*").first();
+    int system = tokens.getInt(0), user = tokens.getInt(1), assistant = tokens.getInt(2), tool = tokens.getInt(3);
+    dev.toolcalls.pipeline.rules.TokenCounter counter = dev.toolcalls.pipeline.rules.Rules.from(PipelineConfig.defaults()).tokens;
+    assertEquals(counter.count(PipelineConfig.defaults().string("export.system_prompt", "")), system);
+    assertEquals(counter.count("Net some shrimp"), user);
+    assertEquals(counter.count("{\"error\": \"Unknown tool: WAIT\"}") + counter.count("{\"success\": true}") + counter.count("{\"sent\": true}"), tool);
+    assertEquals(system + user + assistant + tool, tokens.getInt(4));
+    org.junit.jupiter.api.Assertions.assertTrue(assistant > counter.count("Fishing at the spot."), "calls count as the assistant's: " + assistant);
+
     // A gentler rule: scores change, ids do not.
     Path quality = tmp.resolve("quality.yaml");
     Files.writeString(quality, new String(ValidationExtractTest.class.getResourceAsStream("/conf/rules/quality.yaml").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("validation_penalty: 0.2", "validation_penalty: 0.1"));

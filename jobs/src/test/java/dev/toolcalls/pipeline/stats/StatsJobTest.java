@@ -72,6 +72,14 @@ class StatsJobTest extends SparkTestBase {
             "[navigation,8,0.78125,WrappedArray(0, 0, 0, 1, 0, 0, 0, 0, 7, 0)]"),
         rows(TableNames.QUALITY_STATS, "grouping = 'tag'", "tag, examples, mean, histogram"));
     assertEquals(8, lake.read(TableNames.QUALITY_STATS).where("grouping = 'day'").count());
+    // Tokens (examples.tokens.total) summed and averaged per group, here over all days and per tag.
+    Row want = lake.read(TableNames.EXAMPLES).selectExpr("sum(tokens.total)", "avg(tokens.total)").first();
+    Row got = lake.read(TableNames.QUALITY_STATS).where("grouping = 'all_days'").selectExpr("tokens_sum", "tokens_mean").first();
+    assertTrue(want.getLong(0) > 16 * 30, "every example counts the system prompt at least: " + want);
+    assertEquals(want.getLong(0), got.getLong(0));
+    assertEquals(want.getDouble(1), got.getDouble(1), 1e-9);
+    assertEquals(lake.read(TableNames.EXAMPLES).where("array_contains(tags, 'navigation')").selectExpr("sum(tokens.total)").first().getLong(0),
+        lake.read(TableNames.QUALITY_STATS).where("grouping = 'tag' AND tag = 'navigation'").selectExpr("tokens_sum").first().getLong(0));
     assertEquals(List.of("[2026-01-08,fishing,1]", "[2026-01-08,navigation,1]"), rows(TableNames.QUALITY_STATS, "grouping = 'day_tag' AND day = '2026-01-08'", "day, tag, examples"));
     assertEquals(first.rowsWritten().get(TableNames.QUALITY_STATS), lake.read(TableNames.QUALITY_STATS).count());
   }
