@@ -109,7 +109,7 @@ public final class ExportJob {
    * of content ({@link ExportLosses}); {@code redactions}: secrets and personal data replaced by placeholders in
    * the exported examples, per type; {@code asOfManifest} is the manifest rebuilt, or null.
    */
-  public record Result(String out, String splitBy, long selected, long duplicatesDropped, long overMaxTokens, Map<String, Map<String, Long>> countsByFormat, Map<String, Map<String, Long>> losses,
+  public record Result(String out, String splitBy, double validationFraction, long selected, long duplicatesDropped, long overMaxTokens, Map<String, Map<String, Long>> countsByFormat, Map<String, Map<String, Long>> losses,
       Map<String, Long> redactions, Map<String, Long> tableVersions, String asOfManifest) {
     public String toText() {
       StringBuilder sb = new StringBuilder();
@@ -119,10 +119,30 @@ public final class ExportJob {
           selected, duplicatesDropped, overMaxTokens, splitBy));
       sb.append("  redacted: ").append(redactions.isEmpty() ? "nothing" : redactions.toString()).append('\n');
       countsByFormat.forEach((f, c) -> sb.append(String.format("  %-8s %s%n", f, c)));
+      String warning = splitWarning();
+      if (warning != null) sb.append("  warning: ").append(warning).append('\n');
       losses.forEach((f, l) -> {
         if (!l.isEmpty()) sb.append(String.format("  %-8s could not carry (examples): %s%n", f, l));
       });
       return sb.toString();
+    }
+
+    /**
+     * Whole groups, and every group joined to them by a near duplicate, go to one split: on data that
+     * repeats the same requests across sessions they can merge into a few large sets, and the
+     * validation share then lands far from the one asked for (all train, at worst). Said, not hidden.
+     */
+    public String splitWarning() {
+      if (validationFraction <= 0 || countsByFormat.isEmpty()) return null;
+      Map<String, Long> c = countsByFormat.values().iterator().next();
+      long total = c.values().stream().mapToLong(Long::longValue).sum();
+      long validation = c.getOrDefault(VALIDATION, 0L);
+      double share = total == 0 ? 0 : (double) validation / total;
+      boolean far = validation == 0 || (total >= 100 && (share < validationFraction / 2 || share > validationFraction * 2));
+      if (total == 0 || !far) return null;
+      return String.format("the validation split holds %.1f%% of the examples (asked for %.1f%%): with --split-by %s a group and every group "
+          + "it shares a near duplicate with go to one split, and here they formed few large sets; --split-by id is the finest split that "
+          + "still keeps duplicates together", 100 * share, 100 * validationFraction, splitBy);
     }
   }
 
@@ -213,7 +233,7 @@ public final class ExportJob {
       }
       writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, splitBy, c.getLong(0) - duplicates, duplicates, overMaxTokens, manifestCounts, losses, redactions);
       publish(fs, staging, out);
-      return new Result(out.toString(), splitBy.label(), c.getLong(0) - duplicates, duplicates, overMaxTokens, counts, losses, redactions, versions, asOf == null ? null : asOf.file());
+      return new Result(out.toString(), splitBy.label(), fraction, c.getLong(0) - duplicates, duplicates, overMaxTokens, counts, losses, redactions, versions, asOf == null ? null : asOf.file());
     } catch (IOException e) {
       throw new IllegalStateException("export to " + out + " failed: " + e.getMessage(), e);
     } finally {
