@@ -281,9 +281,13 @@ public final class ExtractJob {
               int cut = k.lastIndexOf(KEY_SEPARATOR);
               quarantinePerFile.computeIfAbsent(k.substring(0, cut), f -> new TreeMap<>()).put(k.substring(cut + 1), n);
             });
-            all.filter(x -> x.kind == ExtractRecord.Kind.DEFERRED).map(x -> x.sourceFile).countByValue().forEach(deferredPerFile::put);
-            all.filter(x -> x.kind == ExtractRecord.Kind.JOINED_WITH_NEXT || x.kind == ExtractRecord.Kind.JOINED_WITH_PREVIOUS)
-                .map(x -> x.kind + KEY_SEPARATOR + x.sourceFile).distinct().collect().forEach(joined::add);
+            // Deferred lines and cross-file markers in one pass: a few rows per file.
+            all.filter(x -> x.kind == ExtractRecord.Kind.DEFERRED || x.kind == ExtractRecord.Kind.JOINED_WITH_NEXT || x.kind == ExtractRecord.Kind.JOINED_WITH_PREVIOUS)
+                .map(x -> x.kind + KEY_SEPARATOR + x.sourceFile).countByValue().forEach((k, n) -> {
+                  int cut = k.indexOf(KEY_SEPARATOR);
+                  if (k.substring(0, cut).equals(ExtractRecord.Kind.DEFERRED.name())) deferredPerFile.put(k.substring(cut + 1), n);
+                  else joined.add(k);
+                });
           });
         }
       } finally {
