@@ -37,7 +37,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
@@ -197,12 +200,16 @@ public final class ExportJob {
       throw new BadInputException("cannot use " + options.outDir + ": " + e.getMessage(), e);
     }
     Splits.SplitBy splitBy = options.splitBy != null ? options.splitBy : Splits.SplitBy.parse(config.string("export.split_by", "session"));
-    Dataset<Row> chosen = select(minQuality, fraction, splitBy).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> flagged = select(minQuality).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> chosen = null;
     try {
-      Row c = chosen.selectExpr("count_if(NOT over_max_tokens)", "count_if(duplicate AND NOT over_max_tokens)", "count_if(over_max_tokens)").first();
+      Row c = flagged.selectExpr("count_if(NOT over_max_tokens)", "count_if(duplicate AND NOT over_max_tokens)", "count_if(over_max_tokens)").first();
       long duplicates = c.getLong(1);
       long overMaxTokens = c.getLong(2);
-      Dataset<Row> kept = chosen.where("NOT duplicate AND NOT over_max_tokens");
+      // Split before the --max-tokens limit applies, so a limit never moves an example from one split
+      // to the other; duplicates are left out of it: they are dropped, so they tie no groups together.
+      chosen = Splits.assign(flagged.where("NOT duplicate"), splitBy, fraction, SPLIT, TRAIN, VALIDATION).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> kept = chosen.where("NOT over_max_tokens");
       // A handful of rows: one per type found.
       Map<String, Long> redactions = new TreeMap<>();
       for (Row r : kept.selectExpr("explode(" + REDACTIONS + ")").groupBy("key").sum("value").collectAsList()) redactions.put(r.getString(0), r.getLong(1));
@@ -237,7 +244,8 @@ public final class ExportJob {
     } catch (IOException e) {
       throw new IllegalStateException("export to " + out + " failed: " + e.getMessage(), e);
     } finally {
-      chosen.unpersist();
+      if (chosen != null) chosen.unpersist();
+      flagged.unpersist();
       deleteQuietly(fs, staging);
       jsc.clearJobGroup();
     }
@@ -257,8 +265,8 @@ public final class ExportJob {
     Enrichments.registerTrainingView(spark, Lake.asOf(TableNames.EXAMPLES, examples), enrichments == null ? null : Lake.asOf(TableNames.ENRICHMENTS, enrichments));
   }
 
-  /** The examples to export with their split, and which are exact duplicates of a kept one. */
-  private Dataset<Row> select(double minQuality, double fraction, Splits.SplitBy splitBy) {
+  /** The examples to export, scrubbed, with which are exact duplicates of a kept one and which are over --max-tokens. */
+  private Dataset<Row> select(double minQuality) {
     Dataset<Row> t = spark.table(TableNames.TRAINING_EXAMPLES);
     // A negative's low score is its point: when negatives are asked for, the floor does not apply to them.
     t = options.includeNegatives
@@ -267,7 +275,19 @@ public final class ExportJob {
     if (!options.types.isEmpty()) t = t.where(col("example_type").isin(options.types.toArray()));
     if (!options.sources.isEmpty()) t = t.where(col("source").isin(options.sources.toArray()));
     if (options.since != null) t = t.where(col("event_date").geq(lit(options.since).cast("date")));
-    // Scrubbed before anything compares texts: examples that differ only in a secret are duplicates.
+    // Examples identical as stored are found first and not scrubbed (scrubbing runs regular
+    // expressions over every text: the export's dearest step): dropped anyway, they are passed on
+    // with their long texts emptied. Identical stored texts scrub to identical texts (source
+    // included: it decides what counts as chat), so the duplicates found below are the same.
+    String stored = "coalesce(%s, '')";
+    t = t.withColumn(STORED_DUPLICATE, row_number().over(Window.partitionBy(concat_ws("\u001F",
+        col("source"), col("example_type"),
+        expr(String.format(stored, "user_message")),
+        expr("coalesce(to_json(transform(tool_calls, c -> struct(c.tool, c.arguments))), '')"),
+        expr(String.format(stored, "response_text")),
+        expr(String.format(stored, "reasoning")), expr(String.format(stored, "problem")), expr(String.format(stored, "root_cause")),
+        expr(String.format(stored, "bad_code")), expr(String.format(stored, "good_code")))).orderBy("id")).gt(1));
+    // Scrubbed before anything else compares texts: examples that differ only in a secret are duplicates.
     t = scrubbed(t);
     String norm = "regexp_replace(trim(coalesce(%s, '')), '\\\\s+', ' ')";
     t = t.withColumn("dedupe_key", concat_ws("\u001F",
@@ -277,11 +297,16 @@ public final class ExportJob {
         expr(String.format(norm, "response_text")),
         expr(String.format(norm, "reasoning")), expr(String.format(norm, "problem")), expr(String.format(norm, "root_cause")),
         expr(String.format(norm, "bad_code")), expr(String.format(norm, "good_code"))));
-    t = t.withColumn("duplicate", row_number().over(Window.partitionBy("dedupe_key").orderBy("id")).gt(1));
-    // Left out after the split, so a limit never moves an example from one split to the other.
+    // The stored duplicates sort last, so one never takes the place of the example kept.
+    t = t.withColumn("duplicate", col(STORED_DUPLICATE).or(row_number().over(Window.partitionBy("dedupe_key").orderBy(col(STORED_DUPLICATE), col("id"))).gt(1)));
     t = t.withColumn("over_max_tokens", options.maxTokens == null ? lit(false) : expr("coalesce(tokens.total > " + options.maxTokens + ", false)"));
-    return Splits.assign(t, splitBy, fraction, SPLIT, TRAIN, VALIDATION);
+    return t.drop(STORED_DUPLICATE);
   }
+
+  /** Set on an example identical as stored to one with a smaller id (see select). */
+  static final String STORED_DUPLICATE = "stored_duplicate";
+  /** What a stored duplicate keeps of its texts through scrubbing: its labels (the rest is emptied, never exported). */
+  private static final Set<String> KEPT_BY_STORED_DUPLICATES = Set.of("id", "source", "example_type", "source_file", "account_id", "user_key", "event_date", "derived_from", "tokens");
 
   static final String REDACTIONS = "redactions";
 
@@ -302,10 +327,13 @@ public final class ExportJob {
     private final dev.toolcalls.pipeline.privacy.Scrubber scrubber;
     private final StructType schema;
 
+    private final int storedDuplicate;
+
     ScrubbedRows(java.util.Iterator<Row> rows, dev.toolcalls.pipeline.privacy.Scrubber scrubber, StructType schema) {
       this.rows = rows;
       this.scrubber = scrubber;
       this.schema = schema;
+      this.storedDuplicate = schema.fieldIndex(STORED_DUPLICATE);
     }
 
     @Override
@@ -316,8 +344,18 @@ public final class ExportJob {
     @Override
     public Row next() {
       Map<String, Long> counts = new TreeMap<>();
-      Row clean = scrubber.row(rows.next(), schema, counts);
+      Row in = rows.next();
       Object[] v = new Object[schema.size() + 1];
+      if (in.getBoolean(storedDuplicate)) {
+        for (int i = 0; i < schema.size(); i++) {
+          StructField f = schema.fields()[i];
+          boolean text = f.dataType() instanceof StringType || f.dataType() instanceof ArrayType || f.dataType() instanceof StructType;
+          v[i] = text && f.nullable() && !KEPT_BY_STORED_DUPLICATES.contains(f.name()) ? null : in.get(i);
+        }
+        v[schema.size()] = scala.collection.JavaConverters.mapAsScalaMap(counts);
+        return RowFactory.create(v);
+      }
+      Row clean = scrubber.row(in, schema, counts);
       for (int i = 0; i < schema.size(); i++) v[i] = clean.get(i);
       v[schema.size()] = scala.collection.JavaConverters.mapAsScalaMap(counts);
       return RowFactory.create(v);

@@ -215,4 +215,48 @@ class ExportJobTest extends SparkTestBase {
     export(tmp.resolve("out-a"), true);
     assertTrue(files(tmp.resolve("out-a")).values().stream().anyMatch(v -> v.contains("What NOT to do")));
   }
+
+  /**
+   * Examples identical as stored are dropped before scrubbing, those identical once scrubbed after
+   * it: either way the example kept is the one with the smallest id, as if all were scrubbed first.
+   */
+  @Test
+  void duplicatesAsStoredAndOnceScrubbedKeepTheSmallestId() throws IOException {
+    Path logs = tmp.resolve("logs-mail");
+    Files.createDirectories(logs);
+    LogLines day = new LogLines();
+    String[][] turns = {{"1300000000", "ann@example.com"}, {"1301000000", "ann@example.com"}, {"1302000000", "bob@example.org"}};
+    for (String[] t : turns) {
+      String ts = "2026-01-26T13:0" + t[0].charAt(3) + ":00.000000";
+      day.request(t[0], ts, "Mail the loot list to " + t[1], "main").command(t[0], ts.replace(":00.000000", ":01.000000"), "BANK_OPEN")
+          .response(t[0], ts.replace(":00.000000", ":02.000000"), "Sent to " + t[1] + ".");
+    }
+    day.request("1400000000", "2026-01-26T14:00:00.000000", "Walk to the bank", "main").command("1400000000", "2026-01-26T14:00:01.000000", "GOTO 3200 3300 0")
+        .response("1400000000", "2026-01-26T14:00:02.000000", "Walking there.");
+    Files.writeString(logs.resolve("conversations_2026-01-26.jsonl"), day.text());
+    ExtractJob.Options x = new ExtractJob.Options();
+    x.logsDir = logs.toString();
+    x.lakeDir = tmp.resolve("lake-mail").toString();
+    new ExtractJob(spark, PipelineConfig.defaults(), x).execute();
+    String smallest = new Lake(spark, x.lakeDir).read(TableNames.EXAMPLES).where("user_message LIKE 'Mail%'").selectExpr("min(id)").first().getString(0);
+    ExportJob.Options o = new ExportJob.Options();
+    o.lakeDir = x.lakeDir;
+    o.outDir = tmp.resolve("out-mail").toString();
+    o.formats = java.util.EnumSet.of(ExportFormat.UNIFIED);
+    o.splitBy = Splits.SplitBy.ID;
+    ExportJob.Result r = new ExportJob(spark, PipelineConfig.defaults(), o).execute();
+    assertEquals(2, r.duplicatesDropped());
+    assertEquals(2, r.selected());
+    List<JsonNode> mails = new ArrayList<>();
+    for (String file : files(tmp.resolve("out-mail")).values()) {
+      for (String line : file.split("\n")) {
+        JsonNode n = JSON.readTree(line);
+        if (n.path("user_message").asText().startsWith("Mail")) mails.add(n);
+      }
+    }
+    assertEquals(1, mails.size());
+    assertEquals(smallest, mails.get(0).path("id").asText());
+    assertEquals("Mail the loot list to <EMAIL>", mails.get(0).path("user_message").asText());
+    assertEquals(Map.of("email", 2L), r.redactions()); // the kept example's two addresses, none of the dropped ones'
+  }
 }
