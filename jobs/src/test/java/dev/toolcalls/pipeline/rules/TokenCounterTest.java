@@ -32,4 +32,20 @@ class TokenCounterTest {
     assertEquals(false, off.enabled());
     assertEquals(0, off.count("Hello"));
   }
+
+  /** The per-thread memo of short texts gives the tokenizer's own counts, per encoding, also once texts have left it. */
+  @Test
+  void rememberedCountsAreTheTokenizersCounts() {
+    TokenCounter o200k = new TokenCounter("o200k_base", ""), cl100k = new TokenCounter("cl100k_base", "");
+    com.knuddels.jtokkit.api.EncodingRegistry r = com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry();
+    com.knuddels.jtokkit.api.Encoding o = r.getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE), c = r.getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE);
+    String shortText = "{\"state\": {\"location\": {\"x\": 3200, \"y\": 3201}}, \"éclair\": \"naïve 🐟\"}";
+    String longText = "word, ".repeat(TokenCounter.MEMO_MAX_CHARS);
+    for (int round = 0; round < 2; round++) {
+      assertEquals(o.countTokensOrdinary(shortText), o200k.count(shortText));
+      assertEquals(c.countTokensOrdinary(shortText), cl100k.count(shortText), "the other encoding's memo is its own");
+      assertEquals(o.countTokensOrdinary(longText), o200k.count(longText));
+      for (int i = 0; i <= TokenCounter.MEMO_ENTRIES; i++) assertEquals(o.countTokensOrdinary("spot " + i), o200k.count("spot " + i)); // pushes the first text out
+    }
+  }
 }
