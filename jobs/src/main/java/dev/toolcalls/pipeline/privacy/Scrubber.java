@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
@@ -49,7 +50,48 @@ public final class Scrubber implements Serializable {
   /** One text: secrets as placeholders (counted per type into {@code counts}, which may be null), people as pseudonyms. */
   public String text(String value, boolean chat, Map<String, Long> counts) {
     if (value == null || value.isEmpty()) return value;
+    if (value.length() > MEMO_MAX_CHARS) return scrub(value, chat, counts);
+    Map<String, Scrubbed> memo = memo(chat);
+    Scrubbed known = memo.get(value);
+    if (known == null) {
+      Map<String, Long> hits = new TreeMap<>();
+      known = new Scrubbed(scrub(value, chat, hits), hits.isEmpty() ? Map.of() : Map.copyOf(hits));
+      memo.put(value, known);
+    }
+    if (counts != null) known.hits().forEach((type, n) -> counts.merge(type, n, Long::sum));
+    return known.text();
+  }
+
+  private String scrub(String value, boolean chat, Map<String, Long> counts) {
     return pseudonyms.forExport(redactor.redact(value, counts), chat);
+  }
+
+  /*
+   * Scrubbing runs every pattern over every text, and texts repeat (the same tool results, states
+   * and answers): each thread remembers the recent short texts it scrubbed, with their hits, per
+   * scrubber (its own patterns and key) and per kind of text (chat or not).
+   */
+  static final int MEMO_MAX_CHARS = 4096;
+  static final int MEMO_ENTRIES = 2048;
+
+  private record Scrubbed(String text, Map<String, Long> hits) {}
+
+  private transient volatile ThreadLocal<Map<Boolean, Map<String, Scrubbed>>> memos;
+
+  private Map<String, Scrubbed> memo(boolean chat) {
+    ThreadLocal<Map<Boolean, Map<String, Scrubbed>>> m = memos;
+    if (m == null) {
+      synchronized (this) {
+        if (memos == null) memos = ThreadLocal.withInitial(java.util.HashMap::new);
+        m = memos;
+      }
+    }
+    return m.get().computeIfAbsent(chat, c -> new java.util.LinkedHashMap<>(MEMO_ENTRIES * 2, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Scrubbed> eldest) {
+        return size() > MEMO_ENTRIES;
+      }
+    });
   }
 
   /** A row of {@code schema} with every text field scrubbed; hits counted into {@code counts}. */
