@@ -130,4 +130,30 @@ class RedactorTest {
   void badPatternIsBadInput() {
     assertThrows(BadInputException.class, () -> new Redactor(List.of(new Redactor.Rule("x", "(", "<X>"))));
   }
+
+  /**
+   * requires_run only spares texts that cannot hold a hit: every shortest and longest token and
+   * address, at the start, the end and next to non-ASCII text, is still found; texts without the
+   * run are left as they are; a bad class is an error.
+   */
+  @Test
+  void requiresRunNeverSkipsAHit() {
+    String shortest = "M" + "a".repeat(23) + ".bcdefg." + "h".repeat(27), longest = "O" + "a".repeat(27) + ".bcdefg." + "h".repeat(40);
+    for (String token : List.of(shortest, longest, PLANTED.get("discord_token"))) {
+      for (String text : List.of(token, "é" + token + " ü", "token=" + token + ".")) {
+        assertEquals(text.replace(token, "<SECRET:discord_token>"), redact(text, null), text);
+      }
+    }
+    for (String ip : List.of("0.0.0.0", "255.255.255.255", "1.2.3.4")) assertEquals("ü<IP>", redact("ü" + ip, null), ip);
+    Redactor.Run run = new Redactor.Run("A-Za-z0-9_-", 24, '.');
+    boolean[] in = Redactor.Run.classOf("A-Za-z0-9_-");
+    assertEquals(false, run.holds("a".repeat(23) + ".", in));
+    assertEquals(true, run.holds("a".repeat(24) + ".", in));
+    assertEquals(true, run.holds("x-" + "a".repeat(22) + ".", in), "'-' is in the class");
+    assertEquals(false, run.holds("a".repeat(12) + "é" + "a".repeat(12) + ".", in), "a non-ASCII char ends a run");
+    assertEquals(false, run.holds("a".repeat(30), in), "not followed by the char");
+    assertThrows(BadInputException.class, () -> new Redactor.Run("z-a", 1, '.'));
+    assertThrows(BadInputException.class, () -> new Redactor.Run("", 1, '.'));
+    assertThrows(BadInputException.class, () -> new Redactor.Run("0-9", 0, '.'));
+  }
 }
