@@ -26,13 +26,13 @@ public final class Redactor implements Serializable {
    * always holds one (empty: none known). A text holding none of them is not searched: a plain
    * substring test is many times cheaper than running the expression at every position.
    */
-  public record Rule(String name, String regex, String placeholder, List<String> requires, Run requiresRun) implements Serializable {
+  public record Rule(String name, String regex, String placeholder, List<String> requires, Run requiresRun, boolean requiresIgnoreCase) implements Serializable {
     public Rule(String name, String regex, String placeholder) {
-      this(name, regex, placeholder, List.of(), null);
+      this(name, regex, placeholder, List.of(), null, false);
     }
 
     public Rule(String name, String regex, String placeholder, List<String> requires) {
-      this(name, regex, placeholder, requires, null);
+      this(name, regex, placeholder, requires, null, false);
     }
   }
 
@@ -42,10 +42,15 @@ public final class Redactor implements Serializable {
    * every hit holds: for patterns without a literal (a token's dotted base64, an address's dotted
    * digits), tested in one plain pass over the text, many times cheaper than the expression.
    */
-  public record Run(String chars, int length, char followedBy) implements Serializable {
+  public record Run(String chars, int length, char followedBy, int repeat) implements Serializable {
+    public Run(String chars, int length, char followedBy) {
+      this(chars, length, followedBy, 1);
+    }
+
     public Run {
       if (length < 1) throw new BadInputException("privacy.yaml: requires_run.length must be at least 1");
-      classOf(chars);
+      if (repeat < 1) throw new BadInputException("privacy.yaml: requires_run.repeat must be at least 1");
+      if (followedBy < 128 && classOf(chars)[followedBy]) throw new BadInputException("privacy.yaml: requires_run.followed_by must not be one of its chars");
     }
 
     /** The ASCII chars of a class such as {@code A-Za-z0-9_-} (a '-' first or last is itself). */
@@ -65,13 +70,22 @@ public final class Redactor implements Serializable {
     }
 
     boolean holds(String text, boolean[] in) {
-      int run = 0;
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
+      return holds(text.toCharArray(), in);
+    }
+
+    /** {@code repeat} such runs one after the other (an address's "1." "2." "3."), each ended by its char. */
+    boolean holds(char[] text, boolean[] in) {
+      int run = 0, done = 0;
+      for (int i = 0; i < text.length; i++) {
+        char c = text[i];
         if (c < 128 && in[c]) {
           run++;
         } else {
-          if (c == followedBy && run >= length) return true;
+          if (c == followedBy && run >= length) {
+            if (++done == repeat) return true;
+          } else {
+            done = 0;
+          }
           run = 0;
         }
       }
@@ -104,9 +118,9 @@ public final class Redactor implements Serializable {
       if (!r.isMissingNode()) {
         String followedBy = r.path("followed_by").asText("");
         if (followedBy.length() != 1) throw new BadInputException("privacy.yaml: " + name + ": requires_run.followed_by must be one character: " + r);
-        run = new Run(r.path("chars").asText(""), r.path("length").asInt(0), followedBy.charAt(0));
+        run = new Run(r.path("chars").asText(""), r.path("length").asInt(0), followedBy.charAt(0), r.path("repeat").asInt(1));
       }
-      rules.add(new Rule(name, regex, placeholder, List.copyOf(requires), run));
+      rules.add(new Rule(name, regex, placeholder, List.copyOf(requires), run, p.path("requires_ignore_case").asBoolean(false)));
     }
     return new Redactor(rules);
   }
@@ -124,9 +138,13 @@ public final class Redactor implements Serializable {
     if (text == null || text.isEmpty()) return text;
     if (patterns == null) compile();
     String out = text;
+    // The literals and runs are looked for once per text, in one pass each, not once per pattern;
+    // again only after a replacement (placeholders hold none, but a user's pattern may).
+    char[] chars = out.toCharArray();
+    boolean[] present = literalsIn(chars);
     for (int i = 0; i < patterns.length; i++) {
-      if (!mayHold(out, rules.get(i).requires())) continue;
-      if (runClasses[i] != null && !rules.get(i).requiresRun().holds(out, runClasses[i])) continue;
+      if (!mayHold(present, ruleLiterals[i])) continue;
+      if (runClasses[i] != null && !rules.get(i).requiresRun().holds(chars, runClasses[i])) continue;
       Matcher m = patterns[i].matcher(out);
       if (!m.find()) continue;
       StringBuilder sb = new StringBuilder(out.length());
@@ -140,21 +158,98 @@ public final class Redactor implements Serializable {
         hits++;
       } while (m.find());
       out = sb.append(out, from, out.length()).toString();
+      chars = out.toCharArray();
+      present = literalsIn(chars);
       if (counts != null) counts.merge(rules.get(i).name(), hits, Long::sum);
     }
     return out;
   }
 
-  private static boolean mayHold(String text, List<String> requires) {
-    if (requires.isEmpty()) return true;
-    for (String r : requires) if (text.contains(r)) return true;
+  /** A pattern without literals may always hold a hit; otherwise when one of its literals is in the text. */
+  private static boolean mayHold(boolean[] present, int[] literals) {
+    if (literals.length == 0) return true;
+    for (int l : literals) if (present[l]) return true;
     return false;
+  }
+
+  /** Which of every pattern's literals the text holds: one pass, stopping at the chars a literal starts with. */
+  private boolean[] literalsIn(char[] text) {
+    boolean[] present = new boolean[literals.length];
+    for (int i = 0; i < text.length; i++) {
+      char c = text[i];
+      int[] candidates = c < 128 ? byFirstChar[c] : null;
+      if (candidates == null) continue;
+      for (int l : candidates) {
+        if (!present[l] && startsWith(text, i, literals[l], ignoreCase[l])) present[l] = true;
+      }
+    }
+    for (int l : nonAsciiFirst) present[l] = ignoreCase[l] ? new String(text).toLowerCase(java.util.Locale.ROOT).contains(literals[l]) : new String(text).contains(literals[l]);
+    return present;
+  }
+
+  /** Ignoring case: ASCII letters only (literals are lower-cased when indexed). */
+  private static boolean startsWith(char[] text, int at, String literal, boolean ignoreCase) {
+    if (at + literal.length() > text.length) return false;
+    for (int k = 0; k < literal.length(); k++) {
+      char c = text[at + k];
+      if (ignoreCase && c >= 'A' && c <= 'Z') c = (char) (c + ('a' - 'A'));
+      if (c != literal.charAt(k)) return false;
+    }
+    return true;
+  }
+
+  /** Every distinct literal of every pattern, each pattern's as indexes into it, and the literals by their first (ASCII) char. */
+  private transient String[] literals;
+  private transient int[][] ruleLiterals;
+  private transient int[][] byFirstChar;
+  private transient int[] nonAsciiFirst;
+  private transient boolean[] ignoreCase;
+
+  private void indexLiterals() {
+    List<String> all = new ArrayList<>();
+    List<Boolean> caseless = new ArrayList<>();
+    ruleLiterals = new int[rules.size()][];
+    for (int i = 0; i < rules.size(); i++) {
+      Rule rule = rules.get(i);
+      List<String> own = rule.requires();
+      ruleLiterals[i] = new int[own.size()];
+      for (int k = 0; k < own.size(); k++) {
+        if (own.get(k).isEmpty()) throw new BadInputException("privacy.yaml: pattern " + rule.name() + ": an empty literal in requires");
+        String literal = rule.requiresIgnoreCase() ? own.get(k).toLowerCase(java.util.Locale.ROOT) : own.get(k);
+        int at = -1;
+        for (int l = 0; l < all.size(); l++) if (all.get(l).equals(literal) && caseless.get(l) == rule.requiresIgnoreCase()) at = l;
+        if (at < 0) {
+          all.add(literal);
+          caseless.add(rule.requiresIgnoreCase());
+          at = all.size() - 1;
+        }
+        ruleLiterals[i][k] = at;
+      }
+    }
+    literals = all.toArray(new String[0]);
+    ignoreCase = new boolean[literals.length];
+    for (int l = 0; l < literals.length; l++) ignoreCase[l] = caseless.get(l);
+    List<List<Integer>> first = new ArrayList<>();
+    for (int c = 0; c < 128; c++) first.add(new ArrayList<>());
+    List<Integer> other = new ArrayList<>();
+    for (int l = 0; l < literals.length; l++) {
+      char c = literals[l].charAt(0);
+      if (c >= 128) other.add(l);
+      else {
+        first.get(c).add(l);
+        if (ignoreCase[l] && c >= 'a' && c <= 'z') first.get(c - ('a' - 'A')).add(l);
+      }
+    }
+    byFirstChar = new int[128][];
+    for (int c = 0; c < 128; c++) byFirstChar[c] = first.get(c).isEmpty() ? null : first.get(c).stream().mapToInt(Integer::intValue).toArray();
+    nonAsciiFirst = other.stream().mapToInt(Integer::intValue).toArray();
   }
 
   private void compile() {
     patterns = new Pattern[rules.size()];
     partial = new boolean[rules.size()];
     runClasses = new boolean[rules.size()][];
+    indexLiterals();
     for (int i = 0; i < patterns.length; i++) {
       Rule r = rules.get(i);
       try {

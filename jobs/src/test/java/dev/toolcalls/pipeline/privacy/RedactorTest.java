@@ -155,5 +155,31 @@ class RedactorTest {
     assertThrows(BadInputException.class, () -> new Redactor.Run("z-a", 1, '.'));
     assertThrows(BadInputException.class, () -> new Redactor.Run("", 1, '.'));
     assertThrows(BadInputException.class, () -> new Redactor.Run("0-9", 0, '.'));
+    assertThrows(BadInputException.class, () -> new Redactor.Run("0-9.", 1, '.'), "the char that ends a run cannot be in it");
+    Redactor.Run dotted = new Redactor.Run("0-9", 1, '.', 3);
+    boolean[] digits = Redactor.Run.classOf("0-9");
+    assertEquals(true, dotted.holds("ip 10.0.0.1".toCharArray(), digits));
+    assertEquals(true, dotted.holds("1.2.3.".toCharArray(), digits));
+    assertEquals(false, dotted.holds("v1.10.x 2026-01-01T10:00:00.123456 3.5".toCharArray(), digits), "two in a row at most");
+    assertEquals(false, dotted.holds("1.2..3.4".toCharArray(), digits));
+    // Literals in any case: the AWS secret's name as people write it.
+    for (String name : List.of("aws_secret_access_key", "AWS_SECRET_ACCESS_KEY", "Aws_Secret_Key")) {
+      assertEquals(name + "=<SECRET:aws_secret_key>", redact(name + "=" + PLANTED.get("aws_secret_key"), null), name);
+    }
+  }
+
+  /** The one-pass literal search finds literals anywhere: last position, sharing a first char, non-ASCII, after an earlier replacement. */
+  @Test
+  void literalsAreFoundWherever() {
+    Redactor r = new Redactor(List.of(
+        new Redactor.Rule("umlaut", "ü+", "<U>", List.of("ü")),
+        new Redactor.Rule("long", "sk-ant-\\w+", "<LONG>", List.of("sk-ant-")),
+        new Redactor.Rule("short", "sk-\\w+", "<SHORT>", List.of("sk-", "zz")),
+        new Redactor.Rule("last", "q$", "<Q>", List.of("q"))));
+    Map<String, Long> counts = new TreeMap<>();
+    assertEquals("a<U>b <LONG> <SHORT> <Q>", r.redact("aüüb sk-ant-x1 sk-y2 q", counts));
+    assertEquals(Map.of("umlaut", 1L, "long", 1L, "short", 1L, "last", 1L), counts);
+    assertEquals("nothing here", r.redact("nothing here", null));
+    assertEquals("<Q>", r.redact("q", null));
   }
 }
