@@ -34,7 +34,7 @@ public final class Rules implements Serializable {
           new QualityRules(config.rules("quality", QualityRules.Spec.class)),
           new TaskTypeRules(config.rules("task_types", TaskTypeRules.Spec.class), tools),
           registry(config, tools),
-          new TokenCounter(config.string("tokens.encoding", "o200k_base"), config.string("export.system_prompt", "")),
+          new TokenCounter(config.string("tokens.encoding", "cl100k_base"), config.string("export.system_prompt", "")),
           config.rulesVersion());
     } catch (IllegalArgumentException e) { // PatternSyntaxException included
       throw new BadInputException("invalid rule in conf/rules: " + e.getMessage(), e);

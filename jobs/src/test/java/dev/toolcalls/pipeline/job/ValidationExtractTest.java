@@ -50,7 +50,7 @@ class ValidationExtractTest extends SparkTestBase {
     assertEquals(List.of("0 WAIT unknown_tool", "1 get_game_state schema", "2 send_command unknown_command"), rows.get(1).getList(2));
     assertEquals(0.1, rows.get(1).getDouble(1)); // 0.7 - 3 x 0.2 (rounded: not 0.09999999999999998)
 
-    // Token counts per role (o200k_base): the system prompt, the request, the calls and answer, the results.
+    // Token counts per role (the default encoding): the system prompt, the request, the calls and answer, the results.
     Row tokens = new Lake(spark, lakeDir).read(TableNames.EXAMPLES).where("request_id = '0700000002'").selectExpr("tokens.*").first();
     int system = tokens.getInt(0), user = tokens.getInt(1), assistant = tokens.getInt(2), tool = tokens.getInt(3);
     dev.toolcalls.pipeline.rules.TokenCounter counter = dev.toolcalls.pipeline.rules.Rules.from(PipelineConfig.defaults()).tokens;
