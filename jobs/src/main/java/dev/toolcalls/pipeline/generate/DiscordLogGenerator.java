@@ -44,6 +44,12 @@ public final class DiscordLogGenerator {
     this.o = o;
   }
 
+  private static long utf8Bytes(List<String> lines) {
+    long n = 0;
+    for (String l : lines) n += l.getBytes(StandardCharsets.UTF_8).length;
+    return n;
+  }
+
   public Result generate() throws IOException {
     long t0 = System.nanoTime();
     Files.createDirectories(o.outDir);
@@ -53,7 +59,7 @@ public final class DiscordLogGenerator {
       // twice, the second time with a sample day as long as the estimated one (capped).
       int sampleSize = 2000;
       for (int round = 0; round < 2; round++) {
-        double bytesPerRequest = new Day(o, 0, sampleSize).render().length / (double) sampleSize;
+        double bytesPerRequest = utf8Bytes(new Day(o, 0, sampleSize).render()) / (double) sampleSize;
         perDay = (int) Math.max(1, Math.round(o.targetMb * 1e6 / o.days / bytesPerRequest));
         sampleSize = Math.min(perDay, 20_000);
       }
@@ -114,10 +120,15 @@ public final class DiscordLogGenerator {
     }
 
     long[] write() throws IOException {
-      byte[] bytes = render();
       Path file = o.outDir.resolve("conversations_" + date + ".jsonl");
+      long written = 0;
+      // Line by line: a day of a 10 GB month is more than one Java array can hold.
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-        out.write(bytes);
+        for (String line : render()) {
+          byte[] b = line.getBytes(StandardCharsets.UTF_8);
+          out.write(b);
+          written += b.length;
+        }
       }
       // As a bot leaves it: last written just after its day, not a moment ago (which would make an
       // extract take it for a file still being written; see discord.settle_minutes).
@@ -127,10 +138,11 @@ public final class DiscordLogGenerator {
         Files.writeString(o.outDir.resolve("conversations_" + date + ".log"),
             date + " 08:00:00,123 INFO discord.client: logging in using static token\n" + date + " 08:00:01,456 INFO bot: ready\n");
       }
-      return new long[] {bytes.length, requests};
+      return new long[] {written, requests};
     }
 
-    byte[] render() {
+    /** The day's lines in the order the bot wrote them. */
+    List<String> render() {
       long dayStart = date.toEpochDay() * 86_400_000_000L;
       long step = 86_400_000_000L / (requests + 1);
       for (int i = 0; i < requests; i++) {
@@ -144,9 +156,9 @@ public final class DiscordLogGenerator {
         int c = Long.compare(order.get(a)[0], order.get(b)[0]);
         return c != 0 ? c : Long.compare(order.get(a)[1], order.get(b)[1]);
       });
-      StringBuilder sb = new StringBuilder(lines.size() * 300);
-      for (Integer i : idx) sb.append(lines.get(i));
-      return sb.toString().getBytes(StandardCharsets.UTF_8);
+      List<String> sorted = new ArrayList<>(idx.length);
+      for (Integer i : idx) sorted.add(lines.get(i));
+      return sorted;
     }
 
     private void emit(long micros, String json) {
@@ -198,7 +210,7 @@ public final class DiscordLogGenerator {
         turn.command(this, "BANK_OPEN");
         turn.command(this, "BANK_WITHDRAW 1 Small_fishing_net");
         turn.command(this, "BANK_CLOSE");
-        inventory.add("Small fishing net");
+        if (inventory.size() < 28) inventory.add("Small fishing net"); // the game's 28 slots: a long day's states stayed the size of a short one's
         turn.respond(rnd.nextInt(4) == 0 ? "Opened the bank and withdrew the net, but could not close the bank." : "The bank has been closed and you have a small fishing net in your inventory.");
       } else if (kind < 57) { // inventory
         String item = inventory.isEmpty() ? "Cowhide" : inventory.get(rnd.nextInt(inventory.size()));
