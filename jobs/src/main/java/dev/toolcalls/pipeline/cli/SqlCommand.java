@@ -57,6 +57,8 @@ public final class SqlCommand implements Callable<Integer> {
     PipelineConfig config = configOptions.load();
     SparkSession spark = SparkSessions.getOrCreate(config, "pipeline sql");
     Lake l = new Lake(spark, lake);
+    // The rules as SQL functions (tags_for, quality_for, ...): try a conf change on stored rows before re-extracting.
+    dev.toolcalls.pipeline.rules.RuleColumns.register(spark, dev.toolcalls.pipeline.rules.Rules.from(config));
     java.util.List<String> tables = new java.util.ArrayList<>(l.registerTables());
     // The owners' command: the raw identities are registered here, never in serve-sql, export or stats.
     tables.addAll(l.registerTables(java.util.List.of(dev.toolcalls.schemas.TableNames.IDENTITIES)));

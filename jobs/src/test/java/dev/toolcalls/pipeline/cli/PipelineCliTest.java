@@ -139,6 +139,12 @@ class PipelineCliTest extends SparkTestBase {
     Run csv = run("sql", "--lake", lake, "--format", "csv", "SELECT response_text, tags FROM examples");
     assertEquals("response_text,tags\n\"Opened the bank, \"\"as asked\"\".\",\"[\"\"banking\"\"]\"\n", csv.out().replace("\r\n", "\n"));
 
+    // The conf rules are SQL functions there too: what a rule gives the stored calls, before any re-extract.
+    Run rules = run("sql", "--lake", lake, "--format", "csv",
+        "SELECT tags_for(tool_calls.tool, tool_calls.arguments) = tags AS same_tags, task_type_for(logged_task_type, user_message, tool_calls.tool, tool_calls.arguments) AS task_type FROM examples");
+    assertEquals(0, rules.code(), rules.err());
+    assertEquals("same_tags,task_type\ntrue,simple_command\n", rules.out().replace("\r\n", "\n"));
+
     Run table = run("sql", "--lake", lake, "SELECT reason, line_number FROM quarantine");
     assertTrue(table.out().contains("| invalid_json | 4           |"), table.out());
 
