@@ -273,22 +273,17 @@ public final class ExtractJob {
                 lake.replaceFileRows(TableNames.IDENTITIES, identities(all), IdentitiesSchema.PARTITION_COLUMNS, IdentitiesSchema.STATS_COLUMNS, replaced, note);
               });
 
-          // Counted from the same cached records that were written: no re-read of any table.
-          // Both example schemas (EXTRACTED, PARSED) start with id, source, source_file.
-          timer.time("count", () -> {
-            all.filter(x -> x.kind == ExtractRecord.Kind.EXAMPLE).map(x -> key(x.row.getUTF8String(1), x.row.getUTF8String(2))).countByValue().forEach(examplesPerFile::put);
-            all.filter(x -> x.kind == ExtractRecord.Kind.QUARANTINE).map(x -> key(x.row.getUTF8String(0), x.row.getUTF8String(1)) + KEY_SEPARATOR + x.row.getUTF8String(3)).countByValue().forEach((k, n) -> {
-              int cut = k.lastIndexOf(KEY_SEPARATOR);
-              quarantinePerFile.computeIfAbsent(k.substring(0, cut), f -> new TreeMap<>()).put(k.substring(cut + 1), n);
-            });
-            // Deferred lines and cross-file markers in one pass: a few rows per file.
-            all.filter(x -> x.kind == ExtractRecord.Kind.DEFERRED || x.kind == ExtractRecord.Kind.JOINED_WITH_NEXT || x.kind == ExtractRecord.Kind.JOINED_WITH_PREVIOUS)
-                .map(x -> x.kind + KEY_SEPARATOR + x.sourceFile).countByValue().forEach((k, n) -> {
-                  int cut = k.indexOf(KEY_SEPARATOR);
-                  if (k.substring(0, cut).equals(ExtractRecord.Kind.DEFERRED.name())) deferredPerFile.put(k.substring(cut + 1), n);
-                  else joined.add(k);
-                });
-          });
+          // Counted from the same cached records that were written (no re-read of any table), in one
+          // pass over them: when the cache has spilled to disk (a small heap), each pass re-reads it all.
+          timer.time("count", () -> all.filter(x -> COUNTED.contains(x.kind)).map(ExtractJob::countKey).countByValue().forEach((k, n) -> {
+            String[] part = k.split(KEY_SEPARATOR, -1);
+            switch (ExtractRecord.Kind.valueOf(part[0])) {
+              case EXAMPLE -> examplesPerFile.put(key(part[1], part[2]), n);
+              case QUARANTINE -> quarantinePerFile.computeIfAbsent(key(part[1], part[2]), f -> new TreeMap<>()).put(part[3], n);
+              case DEFERRED -> deferredPerFile.put(part[1], n);
+              default -> joined.add(part[0] + KEY_SEPARATOR + part[1]); // the cross-file markers
+            }
+          }));
         }
       } finally {
         for (JavaRDD<?> rdd : alsoCached) rdd.unpersist(true);
@@ -379,6 +374,23 @@ public final class ExtractJob {
   static final String SETTLING = "settling";
 
   private static final String KEY_SEPARATOR = "\u0000";
+
+  /** The records the run's summary and ingest_log count: a few keys per file. */
+  private static final java.util.EnumSet<ExtractRecord.Kind> COUNTED = java.util.EnumSet.of(
+      ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.QUARANTINE, ExtractRecord.Kind.DEFERRED, ExtractRecord.Kind.JOINED_WITH_NEXT, ExtractRecord.Kind.JOINED_WITH_PREVIOUS);
+
+  /**
+   * What a counted record is counted under: its kind, then examples by source and file (both example
+   * schemas start with id, source, source_file), quarantined lines by source, file and reason, and the
+   * other kinds by file.
+   */
+  private static String countKey(ExtractRecord x) {
+    return switch (x.kind) {
+      case EXAMPLE -> x.kind + KEY_SEPARATOR + x.row.getUTF8String(1) + KEY_SEPARATOR + x.row.getUTF8String(2);
+      case QUARANTINE -> x.kind + KEY_SEPARATOR + x.row.getUTF8String(0) + KEY_SEPARATOR + x.row.getUTF8String(1) + KEY_SEPARATOR + x.row.getUTF8String(3);
+      default -> x.kind + KEY_SEPARATOR + x.sourceFile;
+    };
+  }
 
   private static String key(Object source, Object file) {
     return source + KEY_SEPARATOR + file;
