@@ -13,6 +13,7 @@ import dev.toolcalls.pipeline.source.FileReport;
 import dev.toolcalls.pipeline.source.InputFile;
 import dev.toolcalls.pipeline.source.SourceFiles;
 import dev.toolcalls.pipeline.source.SourceRead;
+import dev.toolcalls.pipeline.source.SmallRecords;
 import dev.toolcalls.pipeline.source.discord.CrossFileTurns;
 import dev.toolcalls.pipeline.source.discord.DiscordReadFunction;
 import dev.toolcalls.pipeline.source.discord.DiscordSettings;
@@ -263,27 +264,32 @@ public final class ExtractJob {
         if (!kept.isEmpty()) {
           JavaRDD<ExtractRecord> all = kept.size() == 1 ? kept.get(0) : jsc.union(kept.toArray(new JavaRDD[0]));
           Dataset<Row> examples = examplesBySource.stream().reduce(Dataset::unionByName).orElseThrow();
-          Dataset<Row> quarantine = internalDataFrame(all.filter(x -> x.kind == ExtractRecord.Kind.QUARANTINE).map(x -> x.row), QuarantineSchema.TABLE);
+          // Everything but the examples, folded small in one pass over the first pass (see SmallRecords).
+          JavaRDD<ExtractRecord> small = all.mapPartitions(new SmallRecords()).persist(StorageLevel.MEMORY_AND_DISK());
+          alsoCached.add(small);
+          Dataset<Row> quarantine = internalDataFrame(small.filter(x -> x.kind == ExtractRecord.Kind.QUARANTINE).map(x -> x.row), QuarantineSchema.TABLE);
           // mergeSchema on examples: a lake from before user_key / validation / tokens existed gets the columns on its next run.
           writeSideBySide(
               timer,
               "write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, replaced, note, true),
               "write quarantine, identities", () -> {
                 lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, replaced, note);
-                lake.replaceFileRows(TableNames.IDENTITIES, identities(all), IdentitiesSchema.PARTITION_COLUMNS, IdentitiesSchema.STATS_COLUMNS, replaced, note);
+                lake.replaceFileRows(TableNames.IDENTITIES, identities(small), IdentitiesSchema.PARTITION_COLUMNS, IdentitiesSchema.STATS_COLUMNS, replaced, note);
               });
 
           // Counted from the same cached records that were written (no re-read of any table), in one
           // pass over them: when the cache has spilled to disk (a small heap), each pass re-reads it all.
-          timer.time("count", () -> all.filter(x -> COUNTED.contains(x.kind)).map(ExtractJob::countKey).countByValue().forEach((k, n) -> {
-            String[] part = k.split(KEY_SEPARATOR, -1);
-            switch (ExtractRecord.Kind.valueOf(part[0])) {
-              case EXAMPLE -> examplesPerFile.put(key(part[1], part[2]), n);
-              case QUARANTINE -> quarantinePerFile.computeIfAbsent(key(part[1], part[2]), f -> new TreeMap<>()).put(part[3], n);
-              case DEFERRED -> deferredPerFile.put(part[1], n);
-              default -> joined.add(part[0] + KEY_SEPARATOR + part[1]); // the cross-file markers
-            }
-          }));
+          timer.time("count", () -> small.mapToPair(x -> new Tuple2<>(countKey(x), x.kind == ExtractRecord.Kind.EXAMPLES_COUNTED ? x.row.getLong(2) : 1L))
+              .reduceByKey(Long::sum).collectAsMap().forEach((k, n) -> {
+                String[] part = k.split(KEY_SEPARATOR, -1);
+                switch (ExtractRecord.Kind.valueOf(part[0])) {
+                  case EXAMPLES_COUNTED -> examplesPerFile.put(key(part[1], part[2]), n);
+                  case QUARANTINE -> quarantinePerFile.computeIfAbsent(key(part[1], part[2]), f -> new TreeMap<>()).put(part[3], n);
+                  case DEFERRED -> deferredPerFile.put(part[1], n);
+                  case PEOPLE_SEEN -> { }
+                  default -> joined.add(part[0] + KEY_SEPARATOR + part[1]); // the cross-file markers
+                }
+              }));
         }
       } finally {
         for (JavaRDD<?> rdd : alsoCached) rdd.unpersist(true);
@@ -336,14 +342,15 @@ public final class ExtractJob {
 
   /**
    * The identities table's rows of the files read: one per person and file (first and last
-   * request, examples), from the readers' IDENTITY records (one per example: small rows, the only
-   * ones this grouping shuffles). Replaced per file like every table, so a re-run never adds them twice.
+   * request, examples), from the readers' IDENTITY records as SmallRecords folded them per person
+   * and file in each partition, summed here across partitions (a few rows per file shuffled).
+   * Replaced per file like every table, so a re-run never adds them twice.
    */
-  private Dataset<Row> identities(JavaRDD<ExtractRecord> records) {
-    Dataset<Row> seen = internalDataFrame(records.filter(x -> x.kind == ExtractRecord.Kind.IDENTITY).map(x -> x.row), IdentitiesSchema.SEEN);
+  private Dataset<Row> identities(JavaRDD<ExtractRecord> small) {
+    Dataset<Row> seen = internalDataFrame(small.filter(x -> x.kind == ExtractRecord.Kind.PEOPLE_SEEN).map(x -> x.row), IdentitiesSchema.TABLE);
     return seen.groupBy(IdentitiesSchema.USER_KEY, IdentitiesSchema.SOURCE, IdentitiesSchema.SOURCE_FILE, IdentitiesSchema.USER_ID, IdentitiesSchema.USERNAME)
-        .agg(org.apache.spark.sql.functions.min("event_time").as("first_seen"), org.apache.spark.sql.functions.max("event_time").as("last_seen"),
-            org.apache.spark.sql.functions.count("*").as("examples"));
+        .agg(org.apache.spark.sql.functions.min("first_seen").as("first_seen"), org.apache.spark.sql.functions.max("last_seen").as("last_seen"),
+            org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.sum("examples"), org.apache.spark.sql.functions.lit(0L)).as("examples"));
   }
 
   /**
@@ -375,18 +382,13 @@ public final class ExtractJob {
 
   private static final String KEY_SEPARATOR = "\u0000";
 
-  /** The records the run's summary and ingest_log count: a few keys per file. */
-  private static final java.util.EnumSet<ExtractRecord.Kind> COUNTED = java.util.EnumSet.of(
-      ExtractRecord.Kind.EXAMPLE, ExtractRecord.Kind.QUARANTINE, ExtractRecord.Kind.DEFERRED, ExtractRecord.Kind.JOINED_WITH_NEXT, ExtractRecord.Kind.JOINED_WITH_PREVIOUS);
-
   /**
-   * What a counted record is counted under: its kind, then examples by source and file (both example
-   * schemas start with id, source, source_file), quarantined lines by source, file and reason, and the
-   * other kinds by file.
+   * What a small record is counted under: its kind, then examples by source and file, quarantined
+   * lines by source, file and reason, and the other kinds by file.
    */
   private static String countKey(ExtractRecord x) {
     return switch (x.kind) {
-      case EXAMPLE -> x.kind + KEY_SEPARATOR + x.row.getUTF8String(1) + KEY_SEPARATOR + x.row.getUTF8String(2);
+      case EXAMPLES_COUNTED -> x.kind + KEY_SEPARATOR + x.row.getUTF8String(0) + KEY_SEPARATOR + x.row.getUTF8String(1);
       case QUARANTINE -> x.kind + KEY_SEPARATOR + x.row.getUTF8String(0) + KEY_SEPARATOR + x.row.getUTF8String(1) + KEY_SEPARATOR + x.row.getUTF8String(3);
       default -> x.kind + KEY_SEPARATOR + x.sourceFile;
     };

@@ -23,7 +23,11 @@ public final class ExtractRecord implements Serializable {
     /** The file holds lines of a turn whose request is in an earlier file (cross-file pass). */
     JOINED_WITH_PREVIOUS,
     /** Who is behind an example (a row of {@code IdentitiesSchema.SEEN}): only to the identities table. */
-    IDENTITY
+    IDENTITY,
+    /** A number of examples of one file (row: source, source_file, count), folded by {@link SmallRecords}. */
+    EXAMPLES_COUNTED,
+    /** A person's examples in one file (a row of {@code IdentitiesSchema.TABLE}), folded by {@link SmallRecords}. */
+    PEOPLE_SEEN
   }
 
   public final Kind kind;
@@ -54,6 +58,14 @@ public final class ExtractRecord implements Serializable {
 
   public static ExtractRecord identity(String sourceFile, InternalRow row) {
     return new ExtractRecord(Kind.IDENTITY, sourceFile, row, null);
+  }
+
+  public static ExtractRecord examplesCounted(String sourceFile, InternalRow row) {
+    return new ExtractRecord(Kind.EXAMPLES_COUNTED, sourceFile, row, null);
+  }
+
+  public static ExtractRecord peopleSeen(String sourceFile, InternalRow row) {
+    return new ExtractRecord(Kind.PEOPLE_SEEN, sourceFile, row, null);
   }
 
   public static ExtractRecord deferred(String sourceFile) {
