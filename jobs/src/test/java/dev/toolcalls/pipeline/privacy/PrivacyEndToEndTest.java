@@ -170,11 +170,15 @@ class PrivacyEndToEndTest extends SparkTestBase {
     for (String v : List.of(ID_A, ID_B, NAME_A, NAME_B)) assertFalse(examples.contains(v), v + " in examples");
     List<Row> who = lake.read(TableNames.IDENTITIES).orderBy("source", "username").select("source", "user_id", "username", "examples").collectAsList();
     assertEquals("[[claude_session,null," + HOME + ",1], [discord," + ID_A + "," + NAME_A + ",1], [discord," + ID_B + "," + NAME_B + ",1]]", who.toString());
-    assertEquals(dev.toolcalls.schemas.IdentitiesSchema.TABLE, lake.read(TableNames.IDENTITIES).schema());
+    // The table as created: the schema in its first commit (names, types, order; a table Delta creates from a write stores every column nullable).
+    String created = Files.readAllLines(lakeA.resolve(TableNames.IDENTITIES).resolve("_delta_log").resolve("00000000000000000000.json")).stream()
+        .filter(l -> l.contains("\"metaData\"")).findFirst().orElseThrow();
+    String schemaString = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created).path("metaData").path("schemaString").asText();
+    assertEquals(dev.toolcalls.schemas.IdentitiesSchema.TABLE.asNullable(), org.apache.spark.sql.types.DataType.fromJson(schemaString));
     // First and last seen: the times of the person's examples in that file.
     var times = lake.read(TableNames.EXAMPLES).groupBy("user_key", "source_file")
         .agg(org.apache.spark.sql.functions.min("event_time").as("t0"), org.apache.spark.sql.functions.max("event_time").as("t1"));
-    var joined = lake.read(TableNames.IDENTITIES).join(times, scala.jdk.javaapi.CollectionConverters.asScala(List.of("user_key", "source_file")).toSeq());
+    var joined = lake.read(TableNames.IDENTITIES).join(times, scala.collection.JavaConverters.asScalaBuffer(List.of("user_key", "source_file")).toSeq());
     assertEquals(3, joined.count());
     assertEquals(0, joined.where("NOT (first_seen <=> t0) OR NOT (last_seen <=> t1)").count());
     // Another lake, same key: the same pseudonyms; another key: others. Re-extracting adds no identity row.
