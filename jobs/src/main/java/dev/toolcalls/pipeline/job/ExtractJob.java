@@ -277,17 +277,17 @@ public final class ExtractJob {
                 lake.replaceFileRows(TableNames.IDENTITIES, identities(small), IdentitiesSchema.PARTITION_COLUMNS, IdentitiesSchema.STATS_COLUMNS, replaced, note);
               });
 
-          // Counted from the same cached records that were written (no re-read of any table), in one
-          // pass over them: when the cache has spilled to disk (a small heap), each pass re-reads it all.
-          timer.time("count", () -> small.mapToPair(x -> new Tuple2<>(countKey(x), x.kind == ExtractRecord.Kind.EXAMPLES_COUNTED ? x.row.getLong(2) : 1L))
+          // Counted from the small records the writes above read (no re-read of any table, nor of the
+          // large first pass); folded counts are summed across the partitions that hold a file's records.
+          timer.time("count", () -> small.filter(x -> x.kind != ExtractRecord.Kind.PEOPLE_SEEN)
+              .mapToPair(x -> new Tuple2<>(countKey(x), x.kind == ExtractRecord.Kind.EXAMPLES_COUNTED ? x.row.getLong(2) : 1L))
               .reduceByKey(Long::sum).collectAsMap().forEach((k, n) -> {
                 String[] part = k.split(KEY_SEPARATOR, -1);
                 switch (ExtractRecord.Kind.valueOf(part[0])) {
                   case EXAMPLES_COUNTED -> examplesPerFile.put(key(part[1], part[2]), n);
                   case QUARANTINE -> quarantinePerFile.computeIfAbsent(key(part[1], part[2]), f -> new TreeMap<>()).put(part[3], n);
                   case DEFERRED -> deferredPerFile.put(part[1], n);
-                  case PEOPLE_SEEN -> { }
-                  default -> joined.add(part[0] + KEY_SEPARATOR + part[1]); // the cross-file markers
+                  default -> joined.add(key(part[0], part[1])); // the cross-file markers
                 }
               }));
         }
@@ -388,9 +388,9 @@ public final class ExtractJob {
    */
   private static String countKey(ExtractRecord x) {
     return switch (x.kind) {
-      case EXAMPLES_COUNTED -> x.kind + KEY_SEPARATOR + x.row.getUTF8String(0) + KEY_SEPARATOR + x.row.getUTF8String(1);
-      case QUARANTINE -> x.kind + KEY_SEPARATOR + x.row.getUTF8String(0) + KEY_SEPARATOR + x.row.getUTF8String(1) + KEY_SEPARATOR + x.row.getUTF8String(3);
-      default -> x.kind + KEY_SEPARATOR + x.sourceFile;
+      case EXAMPLES_COUNTED -> key(x.kind, key(x.row.getUTF8String(0), x.row.getUTF8String(1)));
+      case QUARANTINE -> key(x.kind, key(key(x.row.getUTF8String(0), x.row.getUTF8String(1)), x.row.getUTF8String(3)));
+      default -> key(x.kind, x.sourceFile);
     };
   }
 

@@ -33,7 +33,7 @@ public final class SmallRecords implements FlatMapFunction<Iterator<ExtractRecor
       switch (r.kind) {
         case QUARANTINE, DEFERRED, JOINED_WITH_NEXT, JOINED_WITH_PREVIOUS -> out.add(r);
         // Both example schemas start with id, source, source_file.
-        case EXAMPLE -> examples.computeIfAbsent(List.of(r.row.getUTF8String(1).copy(), r.row.getUTF8String(2).copy()), k -> new long[1])[0]++;
+        case EXAMPLE -> fold(examples, java.util.Arrays.asList(r.row.getUTF8String(1), r.row.getUTF8String(2)), () -> new long[1])[0]++;
         case IDENTITY -> seen(people, r.row);
         default -> { } // reports were collected, hand-overs went to the cross-file pass
       }
@@ -46,8 +46,8 @@ public final class SmallRecords implements FlatMapFunction<Iterator<ExtractRecor
 
   /** A row of {@code IdentitiesSchema.SEEN} (source, source_file, user_key, user_id, username, event_time) added to its person's fold. */
   private static void seen(Map<List<UTF8String>, long[]> people, InternalRow row) {
-    List<UTF8String> key = java.util.Arrays.asList(copy(row, 2), copy(row, 0), copy(row, 1), copy(row, 3), copy(row, 4));
-    long[] v = people.computeIfAbsent(key, k -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+    List<UTF8String> key = java.util.Arrays.asList(string(row, 2), string(row, 0), string(row, 1), string(row, 3), string(row, 4));
+    long[] v = fold(people, key, () -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
     v[0]++;
     if (!row.isNullAt(5)) { // min and max leave out unknown times, as SQL's do
       long t = row.getLong(5);
@@ -56,8 +56,20 @@ public final class SmallRecords implements FlatMapFunction<Iterator<ExtractRecor
     }
   }
 
-  /** A copy: the row may be a view into a cached block. */
-  private static UTF8String copy(InternalRow row, int ordinal) {
-    return row.isNullAt(ordinal) ? null : row.getUTF8String(ordinal).copy();
+  /**
+   * The fold of a key, looked up by the row's own strings (views into a cached block, no copy per
+   * record); a key seen for the first time is stored as copies, with a fresh fold.
+   */
+  private static long[] fold(Map<List<UTF8String>, long[]> folds, List<UTF8String> key, java.util.function.Supplier<long[]> fresh) {
+    long[] v = folds.get(key);
+    if (v != null) return v;
+    key.replaceAll(s -> s == null ? null : s.copy());
+    v = fresh.get();
+    folds.put(key, v);
+    return v;
+  }
+
+  private static UTF8String string(InternalRow row, int ordinal) {
+    return row.isNullAt(ordinal) ? null : row.getUTF8String(ordinal);
   }
 }
