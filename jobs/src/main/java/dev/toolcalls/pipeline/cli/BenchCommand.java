@@ -194,16 +194,19 @@ public final class BenchCommand implements Callable<Integer> {
     Files.deleteIfExists(summary);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> jvmOptions = new ArrayList<>();
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent")) cmd.add(a);
+      if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent")) jvmOptions.add(a);
     }
+    jvmOptions = JitChoice.forCommand(jvmOptions, args);
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(PipelineCli.class.getName());
     cmd.addAll(args);
     cmd.add("--summary-json=" + summary);
     cmd.addAll(configOptions.passThrough());
-    System.out.println("running: " + what + " in a fresh JVM ...");
+    System.out.println("running: " + what + " in a fresh JVM (JIT: " + (JitChoice.c2(jvmOptions) ? "C2" : "C1 only") + ") ...");
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).inheritIO().start();
     int code = p.waitFor();

@@ -118,14 +118,17 @@ final class ScaleBench {
     Path metrics = base.resolve("metrics-" + slug(mode) + "-" + command + ".json");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> jvmOptions = new ArrayList<>();
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (a.startsWith("-agentlib") || a.startsWith("-javaagent")) continue;
       if (heap != null && (a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAMPercentage"))) continue;
-      cmd.add(a);
+      jvmOptions.add(a);
     }
-    if (heap != null) cmd.add("-Xmx" + heap);
+    if (heap != null) jvmOptions.add("-Xmx" + heap);
+    List<String> commandArgs = args(command, logs, base.resolve("lake"), base.resolve("out"));
+    cmd.addAll(JitChoice.forCommand(jvmOptions, commandArgs));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineCli.class.getName()));
-    cmd.addAll(args(command, logs, base.resolve("lake"), base.resolve("out")));
+    cmd.addAll(commandArgs);
     String master = mode.substring(0, mode.indexOf(']') + 1);
     for (String c : sparkConf(metrics, "spark.master=" + master)) cmd.add("--conf=" + c);
     cmd.addAll(configOptions.passThrough());
@@ -153,7 +156,8 @@ final class ScaleBench {
     Files.deleteIfExists(metrics);
     Path log = metrics.resolveSibling(metrics.getFileName().toString().replace(".json", ".log"));
     String loadBefore = loadAverage();
-    System.out.printf("running %s on %s in a fresh JVM (log: %s; load average %s) ...%n", command, mode, log, loadBefore);
+    System.out.printf("running %s on %s in a fresh JVM (JIT: %s; log: %s; load average %s) ...%n", command, mode,
+        pb.command().contains(JitChoice.C1_ONLY) ? "C1 only" : "C2", log, loadBefore);
     long t0 = System.nanoTime();
     Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     int code;

@@ -1,0 +1,54 @@
+package dev.toolcalls.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's auto JIT rule as bench applies it to the runs it starts. */
+class JitChoiceTest {
+  private static final List<String> AUTO = List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", JitChoice.THRESHOLD_OPTION + "2");
+
+  @TempDir Path dir;
+
+  @Test
+  void optionsGivenWithoutTheAutoThresholdAreKeptAsTheyAre() throws Exception {
+    Path logs = sized(dir.resolve("logs/conversations_2026-01-01.jsonl"), 5);
+    List<String> explicit = List.of("-Xmx1g", "-XX:TieredStopAtLevel=1");
+    assertEquals(explicit, JitChoice.forCommand(explicit, List.of("extract", "--logs=" + logs.getParent(), "--lake=" + dir.resolve("lake"))));
+  }
+
+  @Test
+  void inputFoldersAboveTheThresholdTurnC2On() throws Exception {
+    Path logs = sized(dir.resolve("logs/conversations_2026-01-01.jsonl"), 3).getParent();
+    List<String> big = JitChoice.forCommand(AUTO, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake")));
+    assertEquals(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2"), big);
+    // the two spellings of an option, and the other input folders, count alike
+    Path sessions = sized(dir.resolve("sessions/a.jsonl"), 1).getParent();
+    assertEquals(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2", JitChoice.C1_ONLY),
+        JitChoice.forCommand(AUTO, List.of("extract", "--sessions", sessions.toString(), "--lake", dir.resolve("lake").toString())));
+  }
+
+  @Test
+  void theLakeCountsTenfoldOnlyForCommandsThatReadAllOfIt() throws Exception {
+    Path lake = dir.resolve("lake");
+    sized(lake.resolve("examples/source=discord/part-0.parquet"), 1); // 1 MB on disk: 10 MB of work for export
+    assertEquals(10L * 1024 * 1024, JitChoice.workBytes(List.of("export", "--lake=" + lake, "--out=" + dir.resolve("out"))));
+    assertEquals(0L, JitChoice.workBytes(List.of("sql", "--lake=" + lake, "select 1")));
+    assertEquals(true, JitChoice.c2(JitChoice.forCommand(AUTO, List.of("run", "--lake", lake.toString(), "--logs", dir.resolve("none").toString()))));
+    assertEquals(false, JitChoice.c2(JitChoice.forCommand(AUTO, List.of("sql", "--lake", lake.toString(), "select 1"))));
+  }
+
+  /** A file of {@code mb} MB (sparse: its length is what counts). */
+  private static Path sized(Path file, int mb) throws Exception {
+    Files.createDirectories(file.getParent());
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(mb * 1024L * 1024L);
+    }
+    return file;
+  }
+}
