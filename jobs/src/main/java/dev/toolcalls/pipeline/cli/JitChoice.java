@@ -13,8 +13,7 @@ import java.util.stream.Stream;
  * The launcher's JIT rule ({@code bin/pipeline}, {@code PIPELINE_JIT=auto}) for the JVMs that
  * {@code bench} starts, so that each run gets the JIT a user running that command would get: C1
  * only ({@code -XX:TieredStopAtLevel=1}) for little work, C2 from {@code c2FromMb} MB of it.
- * The work is the size of the input folders named plus ten times the lake's examples table for the
- * commands that read all of it. The launcher passes the threshold as
+ * The work is estimated as {@code bin/pipeline} does it (see {@link #workBytes}). The launcher passes the threshold as
  * {@code -Dpipeline.jit.c2FromMb=N} only in auto mode; without it the JVM options are left as given.
  */
 final class JitChoice {
@@ -41,28 +40,42 @@ final class JitChoice {
     return !jvmOptions.contains(C1_ONLY);
   }
 
+  /**
+   * The files the command will read from the input folders it names (log days outside --date or
+   * --since left out; no logs when a nightly run, {@code run} or {@code extract --changed}, finds an
+   * ingest_log in the lake), plus ten times the lake's examples table for the commands that read it all.
+   */
   static long workBytes(List<String> commandArgs) {
-    long lakeWeight = !commandArgs.isEmpty() && READ_WHOLE_LAKE.contains(commandArgs.get(0)) ? LAKE_WEIGHT : 0;
-    long bytes = 0;
+    String command = commandArgs.isEmpty() ? "" : commandArgs.get(0);
+    java.util.Map<String, String> options = new java.util.HashMap<>();
+    boolean changed = command.equals("run");
     for (int i = 0; i < commandArgs.size(); i++) {
       String a = commandArgs.get(i);
-      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < commandArgs.size() ? commandArgs.get(i + 1) : null);
-      if (value == null) continue;
-      switch (name) {
-        case "--logs", "--journals", "--sessions" -> bytes += size(Path.of(value));
-        case "--lake" -> bytes += lakeWeight * size(Path.of(value, "examples"));
-        default -> { }
-      }
+      if (a.equals("--changed")) changed = true;
+      else if (a.equals("--full")) changed = false;
+      else if (a.startsWith("--") && a.contains("=")) options.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      else if (a.startsWith("--") && i + 1 < commandArgs.size()) options.put(a, commandArgs.get(i + 1));
     }
+    String lake = options.get("--lake");
+    long bytes = 0;
+    if (options.containsKey("--logs") && !(changed && lake != null && Files.isDirectory(Path.of(lake, "ingest_log")))) {
+      bytes += size(Path.of(options.get("--logs")), options.get("--since"), options.get("--date"));
+    }
+    for (String folder : List.of("--journals", "--sessions")) {
+      if (options.containsKey(folder)) bytes += size(Path.of(options.get(folder)), null, null);
+    }
+    if (lake != null && READ_WHOLE_LAKE.contains(command)) bytes += LAKE_WEIGHT * size(Path.of(lake, "examples"), null, null);
     return bytes;
   }
 
-  /** Bytes under a folder, links followed (as {@code du -L}); 0 when it is not a folder. */
-  private static long size(Path dir) {
+  /**
+   * Bytes of the files under a folder (links followed) whose name's date, if it has one, is
+   * {@code day} (when given) and not before {@code since}; 0 when it is not a folder.
+   */
+  private static long size(Path dir, String since, String day) {
     if (!Files.isDirectory(dir)) return 0;
     try (Stream<Path> files = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-      return files.filter(Files::isRegularFile).mapToLong(f -> {
+      return files.filter(Files::isRegularFile).filter(f -> inDays(f.getFileName().toString(), since, day)).mapToLong(f -> {
         try {
           return Files.size(f);
         } catch (IOException e) {
@@ -72,5 +85,14 @@ final class JitChoice {
     } catch (IOException | UncheckedIOException e) {
       return 0; // only a JIT hint: the run reports unreadable folders itself
     }
+  }
+
+  private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+  private static boolean inDays(String name, String since, String day) {
+    java.util.regex.Matcher m = DATE.matcher(name);
+    if (!m.find()) return true;
+    String d = m.group();
+    return (day == null || d.equals(day)) && (since == null || d.compareTo(since) >= 0);
   }
 }

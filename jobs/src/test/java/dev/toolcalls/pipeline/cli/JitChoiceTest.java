@@ -43,6 +43,26 @@ class JitChoiceTest {
     assertEquals(false, JitChoice.c2(JitChoice.forCommand(AUTO, List.of("sql", "--lake", lake.toString(), "select 1"))));
   }
 
+  @Test
+  void onlyTheLogDaysTheRunReadsCount() throws Exception {
+    Path logs = dir.resolve("logs");
+    sized(logs.resolve("conversations_2026-01-01.jsonl"), 1);
+    sized(logs.resolve("conversations_2026-01-02.jsonl"), 2);
+    sized(logs.resolve("conversations_2026-01-03.jsonl.gz"), 4);
+    sized(logs.resolve("notes.txt"), 8); // no date in its name: always counted
+    long mb = 1024 * 1024;
+    Path lake = dir.resolve("lake");
+    assertEquals(15 * mb, JitChoice.workBytes(List.of("extract", "--logs=" + logs, "--lake=" + lake)));
+    assertEquals(14 * mb, JitChoice.workBytes(List.of("extract", "--logs", logs.toString(), "--since", "2026-01-02", "--lake", lake.toString())));
+    assertEquals(10 * mb, JitChoice.workBytes(List.of("extract", "--logs=" + logs, "--date=2026-01-02", "--lake=" + lake)));
+    // a nightly run on a lake that has run before reads what is new only; the first one reads it all
+    assertEquals(15 * mb, JitChoice.workBytes(List.of("extract", "--logs=" + logs, "--changed", "--lake=" + lake)));
+    Files.createDirectories(lake.resolve("ingest_log/_delta_log"));
+    assertEquals(0L, JitChoice.workBytes(List.of("extract", "--logs=" + logs, "--changed", "--lake=" + lake)));
+    assertEquals(0L, JitChoice.workBytes(List.of("run", "--logs=" + logs, "--lake=" + lake, "--out=" + dir.resolve("out"))));
+    assertEquals(15 * mb, JitChoice.workBytes(List.of("run", "--full", "--logs=" + logs, "--lake=" + lake, "--out=" + dir.resolve("out"))));
+  }
+
   /** A file of {@code mb} MB (sparse: its length is what counts). */
   private static Path sized(Path file, int mb) throws Exception {
     Files.createDirectories(file.getParent());
