@@ -27,12 +27,18 @@ final class JitChoice {
 
   /** {@code jvmOptions} with the JIT flag the launcher's auto rule gives {@code commandArgs}. */
   static List<String> forCommand(List<String> jvmOptions, List<String> commandArgs) {
-    Long threshold = jvmOptions.stream().filter(o -> o.startsWith(THRESHOLD_OPTION)).map(o -> Long.parseLong(o.substring(THRESHOLD_OPTION.length()))).findFirst().orElse(null);
+    Long threshold = jvmOptions.stream().filter(o -> o.startsWith(THRESHOLD_OPTION)).map(JitChoice::threshold).findFirst().orElse(null);
     if (threshold == null) return jvmOptions;
     List<String> out = new ArrayList<>();
     for (String o : jvmOptions) if (!o.startsWith("-XX:TieredStopAtLevel=")) out.add(o);
     if (workBytes(commandArgs) <= threshold * 1024 * 1024) out.add(C1_ONLY);
     return out;
+  }
+
+  private static long threshold(String option) {
+    String mb = option.substring(THRESHOLD_OPTION.length());
+    if (!mb.matches("\\d{1,9}")) throw new IllegalArgumentException(option + ": the C2 threshold must be a whole number of MB");
+    return Long.parseLong(mb);
   }
 
   /** True when {@code jvmOptions} leave C2 on. */
@@ -41,47 +47,56 @@ final class JitChoice {
   }
 
   /**
-   * The files the command will read from the input folders it names (log days outside --date or
-   * --since left out; no logs when a nightly run, {@code run} or {@code extract --changed}, finds an
-   * ingest_log in the lake), plus ten times the lake's examples table for the commands that read it all.
+   * The work of a command in bytes, as {@code bin/lib/jit.sh} estimates it: for extract and run, the
+   * log files (*.jsonl, *.jsonl.gz) whose name's date is inside --date/--since, the journals (*.md)
+   * and the sessions (*.jsonl), none of them for a nightly run (run without --full, extract
+   * --changed) once the lake has an ingest_log; plus ten times the lake's examples for run, export
+   * and stats, which read all of it.
    */
   static long workBytes(List<String> commandArgs) {
     String command = commandArgs.isEmpty() ? "" : commandArgs.get(0);
     java.util.Map<String, String> options = new java.util.HashMap<>();
     boolean changed = command.equals("run");
-    for (int i = 0; i < commandArgs.size(); i++) {
+    for (int i = 1; i < commandArgs.size(); i++) {
       String a = commandArgs.get(i);
       if (a.equals("--changed")) changed = true;
       else if (a.equals("--full")) changed = false;
       else if (a.startsWith("--") && a.contains("=")) options.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-      else if (a.startsWith("--") && i + 1 < commandArgs.size()) options.put(a, commandArgs.get(i + 1));
+      else if (VALUED.contains(a) && i + 1 < commandArgs.size()) options.put(a, commandArgs.get(++i));
     }
     String lake = options.get("--lake");
     long bytes = 0;
-    if (options.containsKey("--logs") && !(changed && lake != null && Files.isDirectory(Path.of(lake, "ingest_log")))) {
-      bytes += size(Path.of(options.get("--logs")), options.get("--since"), options.get("--date"));
+    boolean nightly = changed && lake != null && Files.isDirectory(Path.of(lake, "ingest_log"));
+    if ((command.equals("extract") || command.equals("run")) && !nightly) {
+      bytes += size(options.get("--logs"), List.of(".jsonl", ".jsonl.gz"), options.get("--since"), options.get("--date"));
+      bytes += size(options.get("--journals"), List.of(".md"), null, null);
+      bytes += size(options.get("--sessions"), List.of(".jsonl"), null, null);
     }
-    for (String folder : List.of("--journals", "--sessions")) {
-      if (options.containsKey(folder)) bytes += size(Path.of(options.get(folder)), null, null);
-    }
-    if (lake != null && READ_WHOLE_LAKE.contains(command)) bytes += LAKE_WEIGHT * size(Path.of(lake, "examples"), null, null);
+    if (lake != null && READ_WHOLE_LAKE.contains(command)) bytes += LAKE_WEIGHT * size(Path.of(lake, "examples").toString(), List.of(".parquet"), null, null);
     return bytes;
   }
 
+  /** The options the rule reads that take a value as the next argument. */
+  private static final Set<String> VALUED = Set.of("--logs", "--journals", "--sessions", "--lake", "--since", "--date");
+
   /**
-   * Bytes of the files under a folder (links followed) whose name's date, if it has one, is
-   * {@code day} (when given) and not before {@code since}; 0 when it is not a folder.
+   * Bytes of the files under a folder (links followed) whose name ends in one of {@code suffixes}
+   * and whose name's date, if it has one, is {@code day} (when given) and not before {@code since};
+   * 0 when it is not a folder.
    */
-  private static long size(Path dir, String since, String day) {
-    if (!Files.isDirectory(dir)) return 0;
-    try (Stream<Path> files = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-      return files.filter(Files::isRegularFile).filter(f -> inDays(f.getFileName().toString(), since, day)).mapToLong(f -> {
-        try {
-          return Files.size(f);
-        } catch (IOException e) {
-          return 0; // gone or unreadable: the run itself will say so
-        }
-      }).sum();
+  private static long size(String folder, List<String> suffixes, String since, String day) {
+    if (folder == null || !Files.isDirectory(Path.of(folder))) return 0;
+    try (Stream<Path> files = Files.walk(Path.of(folder), java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+      return files.filter(Files::isRegularFile)
+          .filter(f -> suffixes.stream().anyMatch(f.getFileName().toString()::endsWith))
+          .filter(f -> inDays(f.getFileName().toString(), since, day))
+          .mapToLong(f -> {
+            try {
+              return Files.size(f);
+            } catch (IOException e) {
+              return 0; // gone or unreadable: the run itself will say so
+            }
+          }).sum();
     } catch (IOException | UncheckedIOException e) {
       return 0; // only a JIT hint: the run reports unreadable folders itself
     }

@@ -1,73 +1,106 @@
 package dev.toolcalls.pipeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The launcher's auto JIT rule as bench applies it to the runs it starts. */
+/** The launcher's auto JIT rule: as bench applies it (JitChoice) and as bin/lib/jit.sh does. */
 class JitChoiceTest {
+  private static final long MB = 1024 * 1024;
   private static final List<String> AUTO = List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", JitChoice.THRESHOLD_OPTION + "2");
 
   @TempDir Path dir;
 
   @Test
   void optionsGivenWithoutTheAutoThresholdAreKeptAsTheyAre() throws Exception {
-    Path logs = sized(dir.resolve("logs/conversations_2026-01-01.jsonl"), 5);
+    Path logs = sized(dir.resolve("logs/conversations_2026-01-01.jsonl"), 5).getParent();
     List<String> explicit = List.of("-Xmx1g", "-XX:TieredStopAtLevel=1");
-    assertEquals(explicit, JitChoice.forCommand(explicit, List.of("extract", "--logs=" + logs.getParent(), "--lake=" + dir.resolve("lake"))));
+    assertEquals(explicit, JitChoice.forCommand(explicit, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake"))));
+    assertThrows(IllegalArgumentException.class, () -> JitChoice.forCommand(List.of(JitChoice.THRESHOLD_OPTION + "abc"), List.of("demo")));
   }
 
   @Test
-  void inputFoldersAboveTheThresholdTurnC2On() throws Exception {
+  void workAboveTheThresholdTurnsC2On() throws Exception {
     Path logs = sized(dir.resolve("logs/conversations_2026-01-01.jsonl"), 3).getParent();
-    List<String> big = JitChoice.forCommand(AUTO, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake")));
-    assertEquals(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2"), big);
-    // the two spellings of an option, and the other input folders, count alike
-    Path sessions = sized(dir.resolve("sessions/a.jsonl"), 1).getParent();
+    assertEquals(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2"), JitChoice.forCommand(AUTO, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake"))));
+    Path sessions = sized(dir.resolve("sessions/a b.jsonl"), 1).getParent();
     assertEquals(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2", JitChoice.C1_ONLY),
         JitChoice.forCommand(AUTO, List.of("extract", "--sessions", sessions.toString(), "--lake", dir.resolve("lake").toString())));
+    // status lists the folder but reads none of it
+    assertFalse(JitChoice.c2(JitChoice.forCommand(AUTO, List.of("status", "--logs", logs.toString(), "--lake", dir.resolve("lake").toString()))));
   }
 
   @Test
-  void theLakeCountsTenfoldOnlyForCommandsThatReadAllOfIt() throws Exception {
-    Path lake = dir.resolve("lake");
-    sized(lake.resolve("examples/source=discord/part-0.parquet"), 1); // 1 MB on disk: 10 MB of work for export
-    assertEquals(10L * 1024 * 1024, JitChoice.workBytes(List.of("export", "--lake=" + lake, "--out=" + dir.resolve("out"))));
-    assertEquals(0L, JitChoice.workBytes(List.of("sql", "--lake=" + lake, "select 1")));
-    assertEquals(true, JitChoice.c2(JitChoice.forCommand(AUTO, List.of("run", "--lake", lake.toString(), "--logs", dir.resolve("none").toString()))));
-    assertEquals(false, JitChoice.c2(JitChoice.forCommand(AUTO, List.of("sql", "--lake", lake.toString(), "select 1"))));
-  }
-
-  @Test
-  void onlyTheLogDaysTheRunReadsCount() throws Exception {
+  void countsWhatTheRunReadsAndTheLauncherCountsTheSame() throws Exception {
     Path logs = dir.resolve("logs");
     sized(logs.resolve("conversations_2026-01-01.jsonl"), 1);
     sized(logs.resolve("conversations_2026-01-02.jsonl"), 2);
-    sized(logs.resolve("conversations_2026-01-03.jsonl.gz"), 4);
-    sized(logs.resolve("notes.txt"), 8); // no date in its name: always counted
-    long mb = 1024 * 1024;
+    sized(logs.resolve("old/conversations_2026-01-03.jsonl.gz"), 4);
+    sized(logs.resolve("conversations_2026-01-03.log"), 8); // the bot's text twin: not read
+    sized(dir.resolve("journals/my notes 2026-01-01.md"), 16); // a space and an old date: journals are read whole
+    sized(dir.resolve("journals/README.txt"), 32);
     Path lake = dir.resolve("lake");
-    assertEquals(15 * mb, JitChoice.workBytes(List.of("extract", "--logs=" + logs, "--lake=" + lake)));
-    assertEquals(14 * mb, JitChoice.workBytes(List.of("extract", "--logs", logs.toString(), "--since", "2026-01-02", "--lake", lake.toString())));
-    assertEquals(10 * mb, JitChoice.workBytes(List.of("extract", "--logs=" + logs, "--date=2026-01-02", "--lake=" + lake)));
-    // a nightly run on a lake that has run before reads what is new only; the first one reads it all
-    assertEquals(15 * mb, JitChoice.workBytes(List.of("extract", "--logs=" + logs, "--changed", "--lake=" + lake)));
+    sized(lake.resolve("examples/source=discord/part 0.parquet"), 1);
+    sized(lake.resolve("examples/_delta_log/00000000000000000000.json"), 1);
+    String out = dir.resolve("out").toString();
+    List<List<String>> cases = List.of(
+        List.of("extract", "--logs=" + logs, "--lake=" + lake),
+        List.of("extract", "--logs", logs.toString(), "--since", "2026-01-02", "--lake", lake.toString()),
+        List.of("extract", "--logs=" + logs, "--date=2026-01-02", "--journals=" + dir.resolve("journals"), "--lake=" + lake),
+        List.of("extract", "--logs=" + logs, "--changed", "--lake=" + lake),
+        List.of("export", "--lake=" + lake, "--out=" + out),
+        List.of("sql", "--lake", lake.toString(), "SELECT 1"),
+        List.of("run", "--logs=" + logs, "--lake=" + lake, "--out=" + out),
+        List.of("demo"));
+    List<Long> expected = List.of(7 * MB, 6 * MB, 18 * MB, 7 * MB, 10 * MB, 0L, 17 * MB, 0L);
+    assertEquals(expected, work(cases));
+    assertEquals(expected, launcherWork(cases));
+
+    // a nightly run on a lake that has run before reads what changed only; a full one reads it all
     Files.createDirectories(lake.resolve("ingest_log/_delta_log"));
-    assertEquals(0L, JitChoice.workBytes(List.of("extract", "--logs=" + logs, "--changed", "--lake=" + lake)));
-    assertEquals(0L, JitChoice.workBytes(List.of("run", "--logs=" + logs, "--lake=" + lake, "--out=" + dir.resolve("out"))));
-    assertEquals(15 * mb, JitChoice.workBytes(List.of("run", "--full", "--logs=" + logs, "--lake=" + lake, "--out=" + dir.resolve("out"))));
+    List<List<String>> nightly = List.of(
+        List.of("extract", "--logs=" + logs, "--journals", dir.resolve("journals").toString(), "--changed", "--lake=" + lake),
+        List.of("run", "--logs=" + logs, "--lake=" + lake, "--out=" + out),
+        List.of("run", "--full", "--logs=" + logs, "--lake=" + lake, "--out=" + out));
+    assertEquals(List.of(0L, 10 * MB, 17 * MB), work(nightly));
+    assertEquals(List.of(0L, 10 * MB, 17 * MB), launcherWork(nightly));
+  }
+
+  private static List<Long> work(List<List<String>> cases) {
+    return cases.stream().map(JitChoice::workBytes).toList();
+  }
+
+  /** bin/lib/jit.sh's estimate of each command line (the repository's copy, found from jobs/). */
+  private static List<Long> launcherWork(List<List<String>> cases) throws Exception {
+    Path script = Path.of("").toAbsolutePath().getParent().resolve("bin/lib/jit.sh");
+    assertTrue(Files.isRegularFile(script), script.toString());
+    List<Long> out = new ArrayList<>();
+    for (List<String> args : cases) {
+      List<String> cmd = new ArrayList<>(List.of("bash", "-c", "set -euo pipefail; . \"$0\"; jit_work_bytes \"$@\"", script.toString()));
+      cmd.addAll(args);
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertEquals(0, p.waitFor(), printed);
+      out.add(Long.parseLong(printed));
+    }
+    return out;
   }
 
   /** A file of {@code mb} MB (sparse: its length is what counts). */
   private static Path sized(Path file, int mb) throws Exception {
     Files.createDirectories(file.getParent());
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-      f.setLength(mb * 1024L * 1024L);
+      f.setLength(mb * MB);
     }
     return file;
   }
