@@ -20,7 +20,7 @@ jit_folder_bytes() {
       d = ""; if (match(name, /[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]/)) d = substr(name, RSTART, RLENGTH)
       if (d != "" && ((day != "" && d != day) || (since != "" && d < since))) next
       n += $1 }
-    END { printf "%d\n", n }'
+    END { printf "%.0f\n", n } # not %d: mawk caps it at 2^31 - 1'
 }
 
 # The work of `bin/pipeline "$@"`, in bytes.

@@ -76,6 +76,14 @@ class JitChoiceTest {
     assertEquals(List.of(0L, 10 * MB, 17 * MB), launcherWork(nightly));
   }
 
+  @Test
+  void sizesPastTwoGigabytesAgree() throws Exception {
+    Path logs = sized(dir.resolve("big/conversations_2026-01-01.jsonl"), 3 * 1024).getParent(); // sparse
+    List<List<String>> cases = List.of(List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake")));
+    assertEquals(List.of(3 * 1024 * MB), work(cases));
+    assertEquals(List.of(3 * 1024 * MB), launcherWork(cases));
+  }
+
   private static List<Long> work(List<List<String>> cases) {
     return cases.stream().map(JitChoice::workBytes).toList();
   }
