@@ -45,6 +45,10 @@ final class ScaleBench {
     }
   }
 
+  /** The one-core run: local[1] in a JVM pinned to CPU 0. */
+  private static final String ONE_CPU = "local[1] on 1 CPU";
+  private static final String TASKSET = "/usr/bin/taskset";
+
   /** The throughput figures on about {@code targetMb} of logs. */
   int throughput(int targetMb, boolean withCluster) throws Exception {
     Path logs = logs("scale-" + targetMb + "mb", targetMb);
@@ -54,6 +58,13 @@ final class ScaleBench {
       String mode = "local[" + cores + "]";
       runs.add(local(mode, "extract", logs, bytes, null));
       runs.add(local(mode, "run", logs, bytes, null));
+    }
+    // local[1] alone is one task thread, not one core: the JIT compiler and the GC threads still use
+    // the others. Pinned to one CPU, it is the run a one-core machine would give.
+    boolean pinnable = Runtime.getRuntime().availableProcessors() > 1 && Files.isExecutable(Path.of(TASKSET));
+    if (pinnable) {
+      runs.add(local(ONE_CPU, "extract", logs, bytes, null));
+      runs.add(local(ONE_CPU, "run", logs, bytes, null));
     }
     if (withCluster) {
       Path appJar = codeSource(PipelineCli.class);
@@ -72,6 +83,11 @@ final class ScaleBench {
     for (String command : List.of("extract", "run")) {
       Run one = find(runs, "local[1]", command), two = find(runs, "local[2]", command);
       System.out.printf("%s: local[1] -> local[2] speed-up %.2fx wall, %.2fx Spark time%n", command, one.wallSeconds / two.wallSeconds, one.sparkSeconds / two.sparkSeconds);
+      if (pinnable) {
+        Run pinned = find(runs, ONE_CPU, command);
+        System.out.printf("%s: 1 CPU (local[1] pinned with taskset) -> local[2] on %d CPUs speed-up %.2fx wall, %.2fx Spark time%n", command,
+            Runtime.getRuntime().availableProcessors(), pinned.wallSeconds / two.wallSeconds, pinned.sparkSeconds / two.sparkSeconds);
+      }
     }
     for (Run r : runs) printStages(r);
     return PipelineCli.EXIT_OK;
@@ -117,6 +133,7 @@ final class ScaleBench {
     Path base = logs.getParent();
     Path metrics = base.resolve("metrics-" + slug(mode) + "-" + command + ".json");
     List<String> cmd = new ArrayList<>();
+    if (mode.equals(ONE_CPU)) cmd.addAll(List.of(TASKSET, "-c", "0"));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> jvmOptions = new ArrayList<>();
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
