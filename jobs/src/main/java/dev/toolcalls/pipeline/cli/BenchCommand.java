@@ -189,16 +189,28 @@ public final class BenchCommand implements Callable<Integer> {
 
   private record Child(double wallSeconds, JsonNode summary) {}
 
+  /**
+   * The JVM options of a fresh JVM that runs {@code commandArgs} as a user would: this JVM's own (no
+   * agents; {@code -Xmx<heap>} in place of the heap settings when {@code heap} is given), with the
+   * JIT the launcher's rule gives that command (see JitChoice).
+   */
+  static List<String> childJvmOptions(List<String> commandArgs, String heap) {
+    List<String> options = new ArrayList<>();
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("-agentlib") || a.startsWith("-javaagent")) continue;
+      if (heap != null && (a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAMPercentage"))) continue;
+      options.add(a);
+    }
+    if (heap != null) options.add("-Xmx" + heap);
+    return JitChoice.forCommand(options, commandArgs);
+  }
+
   /** Runs a command in a fresh JVM with this JVM's options, as a user would, and reads its --summary-json. */
   private Child launch(String what, Path summary, List<String> args) throws IOException, InterruptedException {
     Files.deleteIfExists(summary);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> jvmOptions = new ArrayList<>();
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent")) jvmOptions.add(a);
-    }
-    jvmOptions = JitChoice.forCommand(jvmOptions, args);
+    List<String> jvmOptions = childJvmOptions(args, null);
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

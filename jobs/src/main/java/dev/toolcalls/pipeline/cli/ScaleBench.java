@@ -6,7 +6,6 @@ import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.spark.LocalStandaloneCluster;
 import dev.toolcalls.pipeline.spark.StageMetricsListener;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,15 +134,8 @@ final class ScaleBench {
     List<String> cmd = new ArrayList<>();
     if (mode.equals(ONE_CPU)) cmd.addAll(List.of(TASKSET, "-c", "0"));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> jvmOptions = new ArrayList<>();
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("-agentlib") || a.startsWith("-javaagent")) continue;
-      if (heap != null && (a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAMPercentage"))) continue;
-      jvmOptions.add(a);
-    }
-    if (heap != null) jvmOptions.add("-Xmx" + heap);
     List<String> commandArgs = args(command, logs, base.resolve("lake"), base.resolve("out"));
-    cmd.addAll(JitChoice.forCommand(jvmOptions, commandArgs));
+    cmd.addAll(BenchCommand.childJvmOptions(commandArgs, heap));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineCli.class.getName()));
     cmd.addAll(commandArgs);
     String master = mode.substring(0, mode.indexOf(']') + 1);
@@ -174,7 +166,7 @@ final class ScaleBench {
     Path log = metrics.resolveSibling(metrics.getFileName().toString().replace(".json", ".log"));
     String loadBefore = loadAverage();
     System.out.printf("running %s on %s in a fresh JVM (JIT: %s; log: %s; load average %s) ...%n", command, mode,
-        pb.command().contains(JitChoice.C1_ONLY) ? "C1 only" : "C2", log, loadBefore);
+        JitChoice.c2(pb.command()) ? "C2" : "C1 only", log, loadBefore);
     long t0 = System.nanoTime();
     Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     int code;
