@@ -1,0 +1,101 @@
+package dev.toolcalls.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/lib/cds.sh, the launcher's class-data archive: trained when missing or older than the jar,
+ * with the demo in a throwaway folder; left alone when fresh; a failed training never fails the
+ * run. A stand-in for java records its arguments (a real training takes about 30 s).
+ */
+class CdsArchiveTest {
+  @TempDir Path dir;
+
+  @Test
+  void trainsOnceWhenMissingThenLeavesAFreshArchiveAlone() throws Exception {
+    Path jar = Files.writeString(dir.resolve("pipeline.jar"), "jar");
+    Path archive = dir.resolve("pipeline-classes.jsa");
+    Path fakeJava = fakeJava(0);
+
+    Result first = train(fakeJava, archive, jar);
+    assertEquals(0, first.exitCode, first.output);
+    assertTrue(Files.isRegularFile(archive), first.output);
+    List<String> args = Files.readAllLines(dir.resolve("calls"));
+    assertEquals(1, args.size());
+    String call = args.get(0);
+    assertTrue(call.startsWith("-Xmx1g -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="), call);
+    assertTrue(call.contains(" dev.toolcalls.pipeline.cli.PipelineCli demo --dir "), call);
+    assertTrue(call.contains(" --days 1 --conf privacy.key_file="), call); // never the user's key
+    assertTrue(first.output.contains("training the class-data archive"), first.output);
+    assertEquals(List.of("pipeline-classes.jsa", "calls", "fake-java", "pipeline.jar").stream().sorted().toList(),
+        Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file left beside the archive");
+
+    Result second = train(fakeJava, archive, jar);
+    assertEquals(0, second.exitCode, second.output);
+    assertEquals(1, Files.readAllLines(dir.resolve("calls")).size(), "a fresh archive is not trained again");
+    assertEquals("", second.output);
+
+    // A rebuilt jar makes the archive stale.
+    Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+    train(fakeJava, archive, jar);
+    assertEquals(2, Files.readAllLines(dir.resolve("calls")).size());
+  }
+
+  @Test
+  void aFailedTrainingIsReportedAndTheRunGoesOn() throws Exception {
+    Path jar = Files.writeString(dir.resolve("pipeline.jar"), "jar");
+    Path archive = dir.resolve("pipeline-classes.jsa");
+    Result r = train(fakeJava(1), archive, jar);
+    assertEquals(0, r.exitCode, r.output);
+    assertFalse(Files.exists(archive));
+    assertTrue(r.output.contains("could not train the class-data archive"), r.output);
+    assertTrue(r.output.contains("no session for you"), "the training log's tail is shown: " + r.output);
+  }
+
+  @Test
+  void onlyCommandsThatStartSparkUseTheArchive() throws Exception {
+    for (String c : List.of("extract", "run", "export", "stats", "sql", "demo", "bench")) assertEquals(0, wanted(c), c);
+    for (String c : List.of("generate", "--help", "help", "-V", "")) assertEquals(1, wanted(c), c);
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  /** A java stand-in: records its arguments, writes the archive it is asked for, exits with {@code code}. */
+  private Path fakeJava(int code) throws Exception {
+    Path script = dir.resolve("fake-java");
+    Files.writeString(script, String.join("\n",
+        "#!/usr/bin/env bash",
+        "echo \"$*\" >> '" + dir.resolve("calls") + "'",
+        "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) echo archive > \"${a#*=}\" ;; esac; done",
+        code == 0 ? "exit 0" : "echo 'no session for you'; exit " + code, ""));
+    script.toFile().setExecutable(true);
+    return script;
+  }
+
+  private Result train(Path fakeJava, Path archive, Path jar) throws Exception {
+    return bash("cds_train_if_stale \"$1\" \"$2\" \"$3\" -Xmx1g -XX:TieredStopAtLevel=1", archive.toString(), jar.toString(), fakeJava.toString());
+  }
+
+  private int wanted(String command) throws Exception {
+    return bash("cds_wanted \"$1\"", command).exitCode;
+  }
+
+  /** Runs {@code body} with bin/lib/cds.sh sourced (the repository's copy, found from jobs/). */
+  private Result bash(String body, String... args) throws Exception {
+    Path script = Path.of("").toAbsolutePath().getParent().resolve("bin/lib/cds.sh");
+    List<String> cmd = new java.util.ArrayList<>(List.of("bash", "-c", "set -euo pipefail; . \"$0\"; " + body, script.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Result(p.waitFor(), out);
+  }
+}
