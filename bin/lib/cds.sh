@@ -2,8 +2,8 @@
 #
 # A run loads some 20,000 classes (Spark, Delta, Parquet, Jackson) from the jars and verifies
 # them, in every fresh JVM. A dynamic archive (-XX:ArchiveClassesAtExit, Java 13+) holds them
-# already parsed and verified, mapped from one file: a 1.3 MB extract took 8.1-8.3 s with it and
-# 11.7 s without; a tiny export 26.7 s instead of 33.5 s. The archive is trained once per build,
+# already parsed and verified, mapped from one file: a 1.3 MB extract took 8.6-9.0 s with it and
+# 11.7 s without, a 100 MB one 16.7 s instead of 25.4-26.3 s; a tiny export 26.7 s instead of 33.5 s. The archive is trained once per build,
 # by a one-day demo (extract, review, export, stats: the classes of every command) in a throwaway
 # folder, and used by every later run; the JVM checks the jars it was made from and ignores an
 # archive that no longer matches them. PIPELINE_CDS=off turns it off.
@@ -18,11 +18,14 @@ cds_wanted() {
 
 # Trains the archive $1 if it is missing or older than the jar $2. The rest of the arguments are
 # the java command up to (not including) the main class's arguments. Never fails the run: an
-# archive that could not be made is reported and the run goes on without it.
+# archive that could not be made is reported, and not tried again for that jar ($1.failed: a JDK
+# without its base CDS archive, say, would otherwise pay the training on every run).
 cds_train_if_stale() {
   local archive="$1" jar="$2"
   shift 2
-  if [ -f "$archive" ] && [ "$archive" -nt "$jar" ]; then return 0; fi
+  # Fresh unless the jar is newer (same-tick times count as fresh: file times are coarse).
+  if [ -f "$archive" ] && ! [ "$jar" -nt "$archive" ]; then return 0; fi
+  if [ -f "$archive.failed" ] && ! [ "$jar" -nt "$archive.failed" ]; then return 0; fi
   local work
   work="$(mktemp -d "${TMPDIR:-/tmp}/pipeline-cds.XXXXXX")" || return 0
   echo "pipeline: training the class-data archive that makes runs start faster (once per build, about 30 s; PIPELINE_CDS=off skips it)..." >&2
@@ -32,11 +35,12 @@ cds_train_if_stale() {
       --conf "privacy.key_file=$work/pseudonym.key" > "$work/training.log" 2>&1 \
       && [ -s "$work/classes.jsa" ]; then
     # Renamed into place whole: a run started meanwhile sees the old archive or the new one.
-    { mv -f "$work/classes.jsa" "$archive.$$" && mv -f "$archive.$$" "$archive"; } \
+    { mv -f "$work/classes.jsa" "$archive.$$" && mv -f "$archive.$$" "$archive" && rm -f "$archive.failed"; } \
       || echo "pipeline: could not put the class-data archive at $archive (runs go on without it)" >&2
   else
-    echo "pipeline: could not train the class-data archive (runs go on without it); its log:" >&2
+    echo "pipeline: could not train the class-data archive; runs of this build go on without it. Its log:" >&2
     tail -n 20 "$work/training.log" >&2 || true
+    cp "$work/training.log" "$archive.failed" 2>/dev/null || true
   fi
   rm -rf "$work"
   return 0

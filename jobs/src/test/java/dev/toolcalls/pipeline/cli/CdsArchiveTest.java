@@ -59,6 +59,18 @@ class CdsArchiveTest {
     assertFalse(Files.exists(archive));
     assertTrue(r.output.contains("could not train the class-data archive"), r.output);
     assertTrue(r.output.contains("no session for you"), "the training log's tail is shown: " + r.output);
+
+    // Not tried again for the same jar (a JDK that cannot make archives would pay it every run)...
+    Path failed = archive.resolveSibling(archive.getFileName() + ".failed");
+    Result again = train(fakeJava(1), archive, jar);
+    assertEquals("", again.output);
+    assertEquals(1, Files.readAllLines(dir.resolve("calls")).size());
+    // ...but again once the jar is rebuilt, and a success clears the failure.
+    Files.setLastModifiedTime(failed, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+    Result rebuilt = train(fakeJava(0), archive, jar);
+    assertEquals(2, Files.readAllLines(dir.resolve("calls")).size(), rebuilt.output);
+    assertTrue(Files.isRegularFile(archive));
+    assertFalse(Files.exists(failed));
   }
 
   @Test
