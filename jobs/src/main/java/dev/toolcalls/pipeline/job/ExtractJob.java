@@ -409,24 +409,34 @@ public final class ExtractJob {
     try {
       List<CompletableFuture<Void>> started = new ArrayList<>();
       for (Map.Entry<String, Runnable> w : all.subList(0, all.size() - 1)) started.add(CompletableFuture.runAsync(() -> timer.time(w.getKey(), w.getValue()), writers));
-      RuntimeException failure = null;
+      // Throwable: Scala code throws checked exceptions (Delta's AnalysisException) and Errors too,
+      // and no write may still be running when the run unlocks the lake.
+      Throwable failure = null;
       try {
         Map.Entry<String, Runnable> last = all.get(all.size() - 1);
         timer.time(last.getKey(), last.getValue());
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         failure = e;
       }
       for (CompletableFuture<Void> w : started) {
         try {
-          join(w);
-        } catch (RuntimeException e) {
-          if (failure == null) failure = e;
+          w.join();
+        } catch (CompletionException e) {
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          if (failure == null) failure = cause;
+          else failure.addSuppressed(cause);
         }
       }
-      if (failure != null) throw failure;
+      if (failure != null) throwUnchecked(failure);
     } finally {
       writers.shutdown();
     }
+  }
+
+  /** Rethrows as it was (checked ones included, as Scala code throws them), so exit codes stay right. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void throwUnchecked(Throwable t) throws T {
+    throw (T) t;
   }
 
   private static List<ExtractResult.SourceSummary> summaries(List<SourceRead> reads, List<FileReport> reports, Map<String, Long> examplesPerFile, Map<String, Map<String, Long>> quarantinePerFile) {
@@ -456,17 +466,6 @@ public final class ExtractJob {
       out.add(new ExtractResult.SourceSummary(read.source(), read.input(), read.files().size(), failedList, bytes, lines, blank, dups, unknown, examples, byReason, details));
     }
     return out;
-  }
-
-  /** Waits for a write; its failure becomes this thread's, unwrapped, so exit codes stay right. */
-  private static void join(CompletableFuture<Void> write) {
-    try {
-      write.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
-      if (e.getCause() instanceof Error) throw (Error) e.getCause();
-      throw e;
-    }
   }
 
   /**

@@ -22,37 +22,45 @@ class CdsArchiveTest {
 
   @Test
   void trainsOnceWhenMissingThenLeavesAFreshArchiveAlone() throws Exception {
-    Path jar = Files.writeString(dir.resolve("pipeline.jar"), "jar");
+    Path jar = jar();
     Path archive = dir.resolve("pipeline-classes.jsa");
     Path fakeJava = fakeJava(0);
 
     Result first = train(fakeJava, archive, jar);
     assertEquals(0, first.exitCode, first.output);
     assertTrue(Files.isRegularFile(archive), first.output);
-    List<String> args = Files.readAllLines(dir.resolve("calls"));
-    assertEquals(1, args.size());
-    String call = args.get(0);
-    assertTrue(call.startsWith("-Xmx1g -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="), call);
-    assertTrue(call.contains(" dev.toolcalls.pipeline.cli.PipelineCli demo --dir "), call);
-    assertTrue(call.contains(" --days 1 --conf privacy.key_file="), call); // never the user's key
+    List<String> calls = Files.readAllLines(dir.resolve("calls"));
+    assertEquals(2, calls.size(), "generate one day, then the recorded nightly run over it: " + calls);
+    assertTrue(calls.get(0).startsWith("-Xmx1g -XX:TieredStopAtLevel=1 dev.toolcalls.pipeline.cli.PipelineCli generate --out "), calls.get(0));
+    String recorded = calls.get(1);
+    assertTrue(recorded.startsWith("-Xmx1g -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="), recorded);
+    assertTrue(recorded.contains(" dev.toolcalls.pipeline.cli.PipelineCli run --logs "), recorded);
+    assertTrue(recorded.contains(" --conf privacy.key_file="), recorded); // never the user's key
     assertTrue(first.output.contains("training the class-data archive"), first.output);
-    assertEquals(List.of("pipeline-classes.jsa", "calls", "fake-java", "pipeline.jar").stream().sorted().toList(),
+    assertEquals(List.of("calls", "fake-java", "lib", "pipeline-classes.jsa", "pipeline-classes.jsa.key", "pipeline-classes.jsa.lock", "pipeline.jar"),
         Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file left beside the archive");
+    assertEquals(Files.getLastModifiedTime(jar), Files.getLastModifiedTime(archive), "stamped with the jar's time as training began");
 
     Result second = train(fakeJava, archive, jar);
     assertEquals(0, second.exitCode, second.output);
-    assertEquals(1, Files.readAllLines(dir.resolve("calls")).size(), "a fresh archive is not trained again");
+    assertEquals(2, Files.readAllLines(dir.resolve("calls")).size(), "a fresh archive is not trained again");
     assertEquals("", second.output);
 
-    // A rebuilt jar makes the archive stale.
-    Files.setLastModifiedTime(archive, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+    // A rebuilt jar makes the archive stale...
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() + 60_000));
     train(fakeJava, archive, jar);
-    assertEquals(2, Files.readAllLines(dir.resolve("calls")).size());
+    assertEquals(4, Files.readAllLines(dir.resolve("calls")).size());
+    // ...and so does a library jar that changed without the application jar.
+    Files.writeString(dir.resolve("lib/dep.jar"), "dep, another version");
+    train(fakeJava, archive, jar);
+    assertEquals(6, Files.readAllLines(dir.resolve("calls")).size());
+    train(fakeJava, archive, jar);
+    assertEquals(6, Files.readAllLines(dir.resolve("calls")).size());
   }
 
   @Test
   void aFailedTrainingIsReportedAndTheRunGoesOn() throws Exception {
-    Path jar = Files.writeString(dir.resolve("pipeline.jar"), "jar");
+    Path jar = jar();
     Path archive = dir.resolve("pipeline-classes.jsa");
     Result r = train(fakeJava(1), archive, jar);
     assertEquals(0, r.exitCode, r.output);
@@ -68,7 +76,7 @@ class CdsArchiveTest {
     // ...but again once the jar is rebuilt, and a success clears the failure.
     Files.setLastModifiedTime(failed, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
     Result rebuilt = train(fakeJava(0), archive, jar);
-    assertEquals(2, Files.readAllLines(dir.resolve("calls")).size(), rebuilt.output);
+    assertEquals(3, Files.readAllLines(dir.resolve("calls")).size(), rebuilt.output);
     assertTrue(Files.isRegularFile(archive));
     assertFalse(Files.exists(failed));
   }
@@ -77,6 +85,14 @@ class CdsArchiveTest {
   void onlyCommandsThatStartSparkUseTheArchive() throws Exception {
     for (String c : List.of("extract", "run", "export", "stats", "sql", "demo", "bench")) assertEquals(0, wanted(c), c);
     for (String c : List.of("generate", "--help", "help", "-V", "")) assertEquals(1, wanted(c), c);
+    assertEquals(1, bash("cds_wanted extract --logs x --help").exitCode, "a command's help trains nothing");
+  }
+
+  /** The application jar and a library folder beside it, as jobs/target has them. */
+  private Path jar() throws Exception {
+    Files.createDirectories(dir.resolve("lib"));
+    Files.writeString(dir.resolve("lib/dep.jar"), "dep");
+    return Files.writeString(dir.resolve("pipeline.jar"), "jar");
   }
 
   private record Result(int exitCode, String output) {}
@@ -94,7 +110,7 @@ class CdsArchiveTest {
   }
 
   private Result train(Path fakeJava, Path archive, Path jar) throws Exception {
-    return bash("cds_train_if_stale \"$1\" \"$2\" \"$3\" -Xmx1g -XX:TieredStopAtLevel=1", archive.toString(), jar.toString(), fakeJava.toString());
+    return bash("cds_train_if_stale \"$1\" \"$2\" \"$3\" \"$4\" -Xmx1g -XX:TieredStopAtLevel=1", archive.toString(), jar.toString(), dir.resolve("lib").toString(), fakeJava.toString());
   }
 
   private int wanted(String command) throws Exception {
