@@ -150,6 +150,8 @@ public final class ExportJob {
   }
 
   static final String SPLIT = "split";
+  /** The rendered records' format column, also the scratch folder's partition column. */
+  static final String FORMAT = "format";
   static final String TRAIN = "train";
   static final String VALIDATION = "validation";
 
@@ -215,28 +217,30 @@ public final class ExportJob {
       for (Row r : kept.selectExpr("explode(" + REDACTIONS + ")").groupBy("key").sum("value").collectAsList()) redactions.put(r.getString(0), r.getLong(1));
       Dataset<Row> unique = kept.drop("duplicate", "dedupe_key", "over_max_tokens", REDACTIONS);
       Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
-      Map<String, Object> manifestCounts = new LinkedHashMap<>();
+      Map<String, Map<String, Long>> manifestCounts = new LinkedHashMap<>();
       Map<String, Map<String, Long>> losses = new LinkedHashMap<>();
       for (ExportFormat f : options.formats) {
-        Dataset<Row> all = render(unique, f).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-          Dataset<Row> rendered = all.where(col("value").isNotNull());
-          Map<String, Long> bySplit = new TreeMap<>();
-          Map<String, Long> detail = new TreeMap<>();
-          Map<String, Long> lost = new TreeMap<>();
-          // One row per kind of loss: a handful per format, whatever the number of examples.
-          for (Row r : all.select(explode(col("losses")).as("what")).groupBy("what").count().collectAsList()) lost.put(r.getString(0), r.getLong(1));
-          losses.put(f.folder(), lost);
-          for (Row r : rendered.groupBy(SPLIT, "source", "example_type").count().collectAsList()) {
-            bySplit.merge(r.getString(0), r.getLong(3), Long::sum);
-            detail.put(r.getString(0) + "/" + r.getString(1) + "/" + r.getString(2), r.getLong(3));
-          }
-          counts.put(f.folder(), bySplit);
-          manifestCounts.put(f.folder(), detail);
-          write(rendered, f, new Path(staging, f.folder()), fs);
-        } finally {
-          all.unpersist();
+        counts.put(f.folder(), new TreeMap<>());
+        manifestCounts.put(f.folder(), new TreeMap<>());
+        losses.put(f.folder(), new TreeMap<>());
+      }
+      // Every format rendered in one pass over the examples and written by one job: on a night's
+      // few thousand examples the export is a chain of small Spark jobs, and four of each cost more
+      // than the rendering.
+      Dataset<Row> all = render(unique, List.copyOf(options.formats)).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Dataset<Row> rendered = all.where(col("value").isNotNull());
+        // One row per format and kind of loss, per format, split, source and type: a handful, whatever the number of examples.
+        for (Row r : all.select(col(FORMAT), explode(col("losses")).as("what")).groupBy(FORMAT, "what").count().collectAsList()) {
+          losses.get(r.getString(0)).put(r.getString(1), r.getLong(2));
         }
+        for (Row r : rendered.groupBy(FORMAT, SPLIT, "source", "example_type").count().collectAsList()) {
+          counts.get(r.getString(0)).merge(r.getString(1), r.getLong(4), Long::sum);
+          manifestCounts.get(r.getString(0)).put(r.getString(1) + "/" + r.getString(2) + "/" + r.getString(3), r.getLong(4));
+        }
+        write(rendered, options.formats, staging, fs);
+      } finally {
+        all.unpersist();
       }
       writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, splitBy, c.getLong(0) - duplicates, duplicates, overMaxTokens, manifestCounts, losses, redactions);
       publish(fs, staging, out);
@@ -363,11 +367,12 @@ public final class ExportJob {
   }
 
   /**
-   * (split, source, example_type, id, value, losses): the rendered records of one format, one row
-   * per example; {@code value} is null when the format leaves the example out.
+   * (format, split, source, example_type, id, value, losses): the rendered records, one row per
+   * example and format; {@code value} is null when the format leaves the example out.
    */
-  private Dataset<Row> render(Dataset<Row> examples, ExportFormat format) {
+  private Dataset<Row> render(Dataset<Row> examples, List<ExportFormat> formats) {
     StructType schema = DataTypes.createStructType(List.of(
+        DataTypes.createStructField(FORMAT, DataTypes.StringType, false),
         DataTypes.createStructField(SPLIT, DataTypes.StringType, false),
         DataTypes.createStructField("source", DataTypes.StringType, false),
         DataTypes.createStructField("example_type", DataTypes.StringType, false),
@@ -380,22 +385,26 @@ public final class ExportJob {
     String[] columns = withoutSplit.columns();
     Dataset<Row> input = examples.select(col(SPLIT), org.apache.spark.sql.functions.struct(java.util.Arrays.stream(columns).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)).as("example"));
     return input.mapPartitions(
-        (MapPartitionsFunction<Row, Row>) rows -> new RenderedRows(rows, format, s, withReasoning, negatives),
+        (MapPartitionsFunction<Row, Row>) rows -> new RenderedRows(rows, formats, s, withReasoning, negatives),
         org.apache.spark.sql.Encoders.row(schema));
   }
 
-  /** Renders a partition's rows one at a time (never a whole partition in memory), with what each record leaves out. */
+  /**
+   * Renders a partition's rows one at a time (never a whole partition in memory), each in every
+   * format, with what each record leaves out.
+   */
   private static final class RenderedRows implements java.util.Iterator<Row> {
     private final java.util.Iterator<Row> rows;
-    private final ExportFormat format;
+    private final List<ExportFormat> formats;
     private final ExportSettings settings;
     private final boolean withReasoning;
     private final boolean negatives;
-    private Row next;
+    /** The current example's records, one per format, not yet handed out. */
+    private final java.util.ArrayDeque<Row> pending = new java.util.ArrayDeque<>();
 
-    RenderedRows(java.util.Iterator<Row> rows, ExportFormat format, ExportSettings settings, boolean withReasoning, boolean negatives) {
+    RenderedRows(java.util.Iterator<Row> rows, List<ExportFormat> formats, ExportSettings settings, boolean withReasoning, boolean negatives) {
       this.rows = rows;
-      this.format = format;
+      this.formats = formats;
       this.settings = settings;
       this.withReasoning = withReasoning;
       this.negatives = negatives;
@@ -403,59 +412,71 @@ public final class ExportJob {
 
     @Override
     public boolean hasNext() {
-      if (next == null && rows.hasNext()) {
+      if (pending.isEmpty() && rows.hasNext()) {
         Row r = rows.next();
         Row ex = r.getStruct(1);
-        ExportExample e = format == ExportFormat.UNIFIED ? null : ExportExample.of(ex);
-        String value = switch (format) {
-          case UNIFIED -> UnifiedRenderer.render(ex);
-          case CHATML -> ChatmlRenderer.render(e, settings, withReasoning, negatives);
-          case AXOLOTL -> AxolotlRenderer.render(e, settings, withReasoning, negatives);
-          case OPENAI -> OpenAiRenderer.render(e, settings, withReasoning, negatives);
-        };
-        List<String> lost = e == null ? List.of() : ExportLosses.of(format, e, withReasoning, negatives);
-        next = RowFactory.create(r.getString(0), ex.getAs("source"), ex.getAs("example_type"), ex.getAs("id"),
-            value == null ? null : value + format.recordSeparator(), lost.toArray(new String[0]));
+        ExportExample e = null; // read once, shared by the chat formats
+        for (ExportFormat format : formats) {
+          if (format != ExportFormat.UNIFIED && e == null) e = ExportExample.of(ex);
+          String value = switch (format) {
+            case UNIFIED -> UnifiedRenderer.render(ex);
+            case CHATML -> ChatmlRenderer.render(e, settings, withReasoning, negatives);
+            case AXOLOTL -> AxolotlRenderer.render(e, settings, withReasoning, negatives);
+            case OPENAI -> OpenAiRenderer.render(e, settings, withReasoning, negatives);
+          };
+          List<String> lost = format == ExportFormat.UNIFIED ? List.of() : ExportLosses.of(format, e, withReasoning, negatives);
+          pending.add(RowFactory.create(format.folder(), r.getString(0), ex.getAs("source"), ex.getAs("example_type"), ex.getAs("id"),
+              value == null ? null : value + format.recordSeparator(), lost.toArray(new String[0])));
+        }
       }
-      return next != null;
+      return !pending.isEmpty();
     }
 
     @Override
     public Row next() {
       if (!hasNext()) throw new java.util.NoSuchElementException();
-      Row r = next;
-      next = null;
-      return r;
+      return pending.poll();
     }
   }
 
   /**
-   * One file per split and source, records in id order, renamed to part-00000.<ext>: the same
-   * records give the same bytes and names on every run.
+   * One file per format, split and source, records in id order, renamed to
+   * {@code <format>/split=<split>/source=<source>/part-00000.<ext>}: the same records give the same
+   * bytes and names on every run. All formats are written by one job into a scratch folder, each
+   * format's folder then moved to its name (a format with no record gets an empty folder).
    */
-  private static void write(Dataset<Row> rendered, ExportFormat f, Path dir, FileSystem fs) throws IOException {
-    rendered.repartition(col(SPLIT), col("source"))
-        .sortWithinPartitions(SPLIT, "source", "id")
-        .select(SPLIT, "source", "value")
+  private static void write(Dataset<Row> rendered, Set<ExportFormat> formats, Path staging, FileSystem fs) throws IOException {
+    Path written = new Path(staging, ".rendered");
+    rendered.repartition(col(FORMAT), col(SPLIT), col("source"))
+        .sortWithinPartitions(FORMAT, SPLIT, "source", "id")
+        .select(FORMAT, SPLIT, "source", "value")
         .write()
-        .partitionBy(SPLIT, "source")
-        .text(dir.toString());
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-    List<Path> parts = new ArrayList<>();
-    List<Path> clutter = new ArrayList<>();
-    while (it.hasNext()) {
-      Path p = it.next().getPath();
-      String n = p.getName();
-      if (n.startsWith("part-")) parts.add(p);
-      else clutter.add(p); // _SUCCESS and checksum files: not part of the dataset
+        .partitionBy(FORMAT, SPLIT, "source")
+        .text(written.toString());
+    for (ExportFormat f : formats) {
+      Path from = new Path(written, FORMAT + "=" + f.folder());
+      Path dir = new Path(staging, f.folder());
+      if (!fs.exists(from)) {
+        fs.mkdirs(dir);
+        continue;
+      }
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(from, true);
+      List<Path> parts = new ArrayList<>();
+      List<Path> clutter = new ArrayList<>();
+      while (it.hasNext()) {
+        Path p = it.next().getPath();
+        if (p.getName().startsWith("part-")) parts.add(p);
+        else clutter.add(p); // checksum files: not part of the dataset
+      }
+      for (Path p : clutter) fs.delete(p, false);
+      for (Path p : parts) {
+        Path target = new Path(p.getParent(), "part-00000." + f.extension);
+        if (fs.exists(target)) throw new IllegalStateException("two part files in " + p.getParent() + ": the records of a folder must be in one partition");
+        if (!fs.rename(p, target)) throw new IOException("cannot rename " + p + " to " + target);
+      }
+      if (!fs.rename(from, dir)) throw new IOException("cannot move " + from + " to " + dir);
+      deleteChecksums(fs, dir);
     }
-    for (Path p : clutter) fs.delete(p, false);
-    for (Path p : parts) {
-      Path target = new Path(p.getParent(), "part-00000." + f.extension);
-      if (fs.exists(target)) throw new IllegalStateException("two part files in " + p.getParent() + ": the records of a folder must be in one partition");
-      if (!fs.rename(p, target)) throw new IOException("cannot rename " + p + " to " + target);
-    }
-    deleteChecksums(fs, dir);
   }
 
   /**
@@ -474,7 +495,7 @@ public final class ExportJob {
     for (Path p : checksums) raw.delete(p, false);
   }
 
-  private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, Splits.SplitBy splitBy, long selected, long duplicates, long overMaxTokens, Map<String, Object> counts,
+  private void writeManifest(FileSystem fs, Path path, Map<String, Long> versions, double minQuality, double fraction, Splits.SplitBy splitBy, long selected, long duplicates, long overMaxTokens, Map<String, Map<String, Long>> counts,
       Map<String, Map<String, Long>> losses, Map<String, Long> redactions) throws IOException {
     ObjectNode m = Json.NODES.objectNode();
     m.put("created_at", Instant.now().toString());
