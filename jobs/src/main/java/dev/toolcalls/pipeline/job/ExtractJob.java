@@ -41,10 +41,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
@@ -273,7 +269,9 @@ public final class ExtractJob {
           writes.put("write examples", () -> lake.replaceFileRows(TableNames.EXAMPLES, examples, ExamplesSchema.PARTITION_COLUMNS, ExamplesSchema.STATS_COLUMNS, replaced, note, true));
           writes.put("write quarantine", () -> lake.replaceFileRows(TableNames.QUARANTINE, quarantine, QuarantineSchema.PARTITION_COLUMNS, QuarantineSchema.STATS_COLUMNS, replaced, note));
           writes.put("write identities", () -> lake.replaceFileRows(TableNames.IDENTITIES, identities(small), IdentitiesSchema.PARTITION_COLUMNS, IdentitiesSchema.STATS_COLUMNS, replaced, note));
-          writeSideBySide(timer, writes);
+          // Side by side: the small ones, and each write's cold-JVM planning and Delta commit, overlap
+          // the large one (a 1.3 MB extract: about 1 s less than quarantine and identities one after the other).
+          timer.timeSideBySide(writes);
 
           // Counted from the small records the writes above read (no re-read of any table, nor of the
           // large first pass); folded counts are summed across the partitions that hold a file's records.
@@ -394,49 +392,6 @@ public final class ExtractJob {
 
   private static String key(Object source, Object file) {
     return source + KEY_SEPARATOR + file;
-  }
-
-  /**
-   * Runs the writes side by side, so that the small ones, and each write's cold-JVM planning and
-   * Delta commit, overlap the large one (a 1.3 MB extract: about 1 s less than quarantine and
-   * identities one after the other). Each in a thread of this run's own, which inherits the run's
-   * Spark job group (a pooled one would not); the last in the calling thread. Every write is
-   * waited for; the first failure is thrown.
-   */
-  private static void writeSideBySide(StageTimer timer, Map<String, Runnable> writes) {
-    List<Map.Entry<String, Runnable>> all = new ArrayList<>(writes.entrySet());
-    ExecutorService writers = Executors.newFixedThreadPool(Math.max(1, all.size() - 1));
-    try {
-      List<CompletableFuture<Void>> started = new ArrayList<>();
-      for (Map.Entry<String, Runnable> w : all.subList(0, all.size() - 1)) started.add(CompletableFuture.runAsync(() -> timer.time(w.getKey(), w.getValue()), writers));
-      // Throwable: Scala code throws checked exceptions (Delta's AnalysisException) and Errors too,
-      // and no write may still be running when the run unlocks the lake.
-      Throwable failure = null;
-      try {
-        Map.Entry<String, Runnable> last = all.get(all.size() - 1);
-        timer.time(last.getKey(), last.getValue());
-      } catch (Throwable e) {
-        failure = e;
-      }
-      for (CompletableFuture<Void> w : started) {
-        try {
-          w.join();
-        } catch (CompletionException e) {
-          Throwable cause = e.getCause() == null ? e : e.getCause();
-          if (failure == null) failure = cause;
-          else failure.addSuppressed(cause);
-        }
-      }
-      if (failure != null) throwUnchecked(failure);
-    } finally {
-      writers.shutdown();
-    }
-  }
-
-  /** Rethrows as it was (checked ones included, as Scala code throws them), so exit codes stay right. */
-  @SuppressWarnings("unchecked")
-  private static <T extends Throwable> void throwUnchecked(Throwable t) throws T {
-    throw (T) t;
   }
 
   private static List<ExtractResult.SourceSummary> summaries(List<SourceRead> reads, List<FileReport> reports, Map<String, Long> examplesPerFile, Map<String, Map<String, Long>> quarantinePerFile) {

@@ -122,14 +122,21 @@ public final class StatsJob {
 
       String note = "{\"run_id\":\"" + runId + "\",\"command\":\"stats\",\"since\":" + (options.since == null ? "null" : "\"" + options.since + "\"")
           + ",\"input_versions\":{" + inputs.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue()).collect(Collectors.joining(",")) + "}}";
-      Map<String, Long> rows = new LinkedHashMap<>();
-      rows.put(TableNames.QUALITY_STATS, timer.time("write " + TableNames.QUALITY_STATS, () -> write(lake, TableNames.QUALITY_STATS, spark.sql(StatsSql.QUALITY_STATS), StatsSchemas.QUALITY_STATS, true, note)));
-      rows.put(TableNames.TOOL_STATS, timer.time("write " + TableNames.TOOL_STATS, () -> write(lake, TableNames.TOOL_STATS, spark.sql(StatsSql.TOOL_STATS), StatsSchemas.TOOL_STATS, true, note)));
-      rows.put(TableNames.ENRICHMENT_COVERAGE, timer.time("write " + TableNames.ENRICHMENT_COVERAGE,
-          () -> write(lake, TableNames.ENRICHMENT_COVERAGE, spark.sql(StatsSql.COVERAGE), StatsSchemas.ENRICHMENT_COVERAGE, false, note)));
       Dataset<Row> drift = spark.sql(StatsSql.drift(thresholds)).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        rows.put(TableNames.QUALITY_DRIFT, timer.time("write " + TableNames.QUALITY_DRIFT, () -> write(lake, TableNames.QUALITY_DRIFT, drift, StatsSchemas.QUALITY_DRIFT, false, note)));
+        // Three tables side by side (each write is small: its planning and Delta commit are most of
+        // its time), then quality_stats alone: its commit note is what marks the statistics as
+        // computed from these input versions (isCurrent), so it goes in only once the others are in.
+        Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Runnable> writes = new LinkedHashMap<>();
+        writes.put("write " + TableNames.TOOL_STATS, () -> written.put(TableNames.TOOL_STATS, write(lake, TableNames.TOOL_STATS, spark.sql(StatsSql.TOOL_STATS), StatsSchemas.TOOL_STATS, true, note)));
+        writes.put("write " + TableNames.ENRICHMENT_COVERAGE,
+            () -> written.put(TableNames.ENRICHMENT_COVERAGE, write(lake, TableNames.ENRICHMENT_COVERAGE, spark.sql(StatsSql.COVERAGE), StatsSchemas.ENRICHMENT_COVERAGE, false, note)));
+        writes.put("write " + TableNames.QUALITY_DRIFT, () -> written.put(TableNames.QUALITY_DRIFT, write(lake, TableNames.QUALITY_DRIFT, drift, StatsSchemas.QUALITY_DRIFT, false, note)));
+        timer.timeSideBySide(writes);
+        written.put(TableNames.QUALITY_STATS, timer.time("write " + TableNames.QUALITY_STATS, () -> write(lake, TableNames.QUALITY_STATS, spark.sql(StatsSql.QUALITY_STATS), StatsSchemas.QUALITY_STATS, true, note)));
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String t : List.of(TableNames.QUALITY_STATS, TableNames.TOOL_STATS, TableNames.ENRICHMENT_COVERAGE, TableNames.QUALITY_DRIFT)) rows.put(t, written.get(t));
         // One row per flagged day: a handful of dates for the summary.
         List<String> flagged = sinceFilter(drift, false).where(col("drift")).orderBy("day").select(col("day").cast("string")).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
         if (enrichments) reviewed.unpersist();
@@ -153,7 +160,9 @@ public final class StatsJob {
 
   /**
    * Whether the statistics tables were last computed, whole, from exactly the current versions of
-   * their inputs (read from the commit note of quality_stats): then a nightly run has nothing to do.
+   * their inputs (read from the commit note of quality_stats, which a run writes last): then a
+   * nightly run has nothing to do. A run stopped before quality_stats leaves the note of the run
+   * before, whose versions no longer match.
    */
   public static boolean isCurrent(SparkSession spark, Lake lake) {
     for (String t : TableNames.STATISTICS) if (!lake.exists(t)) return false;

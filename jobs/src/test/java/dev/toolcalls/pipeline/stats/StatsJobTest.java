@@ -58,6 +58,21 @@ class StatsJobTest extends SparkTestBase {
 
   @Test
   @Order(1)
+  void qualityStatsIsCommittedLastAsItsNoteMarksTheStatisticsCurrent() {
+    long qualityStats = lastCommit(TableNames.QUALITY_STATS);
+    for (String t : TableNames.STATISTICS) {
+      if (!t.equals(TableNames.QUALITY_STATS)) assertTrue(lastCommit(t) < qualityStats, t + " committed after quality_stats");
+    }
+    assertTrue(StatsJob.isCurrent(spark, lake));
+  }
+
+  /** When the table's last commit was made (Delta's commit timestamp, ms). */
+  static long lastCommit(String table) {
+    return io.delta.tables.DeltaTable.forPath(spark, lake.path(table)).history(1).select("timestamp").first().getTimestamp(0).getTime();
+  }
+
+  @Test
+  @Order(1)
   void qualityAtEveryLevel() {
     System.out.print(first.toText());
     String stats = "examples, errors, mean, stddev IS NULL, min, max, p10, p25, p50, p75, p90, histogram";
