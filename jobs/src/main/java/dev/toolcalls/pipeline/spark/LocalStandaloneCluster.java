@@ -101,7 +101,14 @@ public final class LocalStandaloneCluster implements AutoCloseable {
    * settings, application jar and arguments.
    */
   public List<String> submitCommand(String driverMemory, List<String> sparkConf, Path appJar, String mainClass, List<String> args) {
-    List<String> cmd = javaCommand("-Xmx" + driverMemory);
+    return submitCommand(driverMemory, List.of(), sparkConf, appJar, mainClass, args);
+  }
+
+  /** The same, the driver's JVM started with {@code driverJvmOptions} too (as spark-submit's {@code --driver-java-options}). */
+  public List<String> submitCommand(String driverMemory, List<String> driverJvmOptions, List<String> sparkConf, Path appJar, String mainClass, List<String> args) {
+    List<String> jvm = new ArrayList<>(driverJvmOptions);
+    jvm.add(0, "-Xmx" + driverMemory);
+    List<String> cmd = javaCommand(jvm.toArray(new String[0]));
     cmd.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", masterUrl(), "--deploy-mode", "client", "--class", mainClass,
         "--driver-memory", driverMemory));
     for (String c : sparkConf) cmd.addAll(List.of("--conf", c));

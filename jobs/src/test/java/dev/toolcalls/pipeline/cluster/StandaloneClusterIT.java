@@ -43,6 +43,7 @@ class StandaloneClusterIT extends SparkTestBase {
   private static final Path TARGET = Path.of("target").toAbsolutePath();
   private static final Path APP_JAR = TARGET.resolve("pipeline.jar");
   private static final Path DIR = TARGET.resolve("cluster-it");
+  private static final String QUICK_START = "-XX:TieredStopAtLevel=1";
 
   @Test
   void extractEnrichExportOnTheClusterEqualTheLocalRun() throws Exception {
@@ -81,11 +82,13 @@ class StandaloneClusterIT extends SparkTestBase {
   }
 
   private static void submit(LocalStandaloneCluster cluster, String name, List<String> args) throws IOException, InterruptedException {
+    // C1 alone in the driver and the executors: short-lived JVMs on tiny inputs start faster without
+    // the optimising compiler (as bin/pipeline does for small runs).
     List<String> conf = List.of("spark.ui.enabled=false", "spark.executor.memory=512m", "spark.sql.shuffle.partitions=4",
-        "spark.databricks.delta.snapshotPartitions=2");
+        "spark.databricks.delta.snapshotPartitions=2", "spark.executor.extraJavaOptions=" + QUICK_START);
     Path log = DIR.resolve("driver-" + name + ".log");
     Files.createDirectories(DIR.resolve("driver"));
-    Process p = cluster.processBuilder(cluster.submitCommand("1g", conf, APP_JAR, PipelineCli.class.getName(), args))
+    Process p = cluster.processBuilder(cluster.submitCommand("1g", List.of(QUICK_START), conf, APP_JAR, PipelineCli.class.getName(), args))
         .directory(DIR.resolve("driver").toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       // Generous: on a quiet 2-core machine a submission takes under a minute, but a shared machine
