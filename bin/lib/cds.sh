@@ -20,6 +20,18 @@ cds_wanted() {
   esac
 }
 
+# Whether a JVM with these options ($@) may map the archive: not with a JFR recording or a Java
+# agent. Their class file load hook crashes JDK 17 (17.0.15) on the first class it takes from a
+# dynamic archive (SIGSEGV in KlassFactory::check_shared_class_file_load_hook); measured here with
+# -XX:StartFlightRecording. Such a run goes without the archive, a little slower to start.
+cds_fits_options() {
+  local o
+  for o in "$@"; do
+    case "$o" in -XX:StartFlightRecording*|-XX:+FlightRecorder|-agentlib:*|-agentpath:*|-javaagent:*|-Xshare:off) return 1 ;; esac
+  done
+  return 0
+}
+
 # What the archive depends on besides the jar's time: the JDK, and the jar and library files.
 cds_fingerprint() {
   local jar="$1" lib="$2"

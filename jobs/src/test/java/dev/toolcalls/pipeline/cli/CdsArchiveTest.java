@@ -88,6 +88,15 @@ class CdsArchiveTest {
     assertEquals(1, bash("cds_wanted extract --logs x --help").exitCode, "a command's help trains nothing");
   }
 
+  @Test
+  void noArchiveWithAJfrRecordingOrAnAgentWhichCrashJdk17WithIt() throws Exception {
+    assertEquals(0, bash("cds_fits_options -Xmx4g -XX:+UseParallelGC -XX:TieredStopAtLevel=1").exitCode);
+    for (String o : List.of("-XX:StartFlightRecording=filename=x.jfr,settings=profile", "-XX:StartFlightRecording", "-XX:+FlightRecorder",
+        "-javaagent:/x/agent.jar", "-agentlib:jdwp=transport=dt_socket,server=y", "-agentpath:/x/libprof.so", "-Xshare:off")) {
+      assertEquals(1, bash("cds_fits_options -Xmx4g \"$1\"", o).exitCode, o);
+    }
+  }
+
   /** The application jar and a library folder beside it, as jobs/target has them. */
   private Path jar() throws Exception {
     Files.createDirectories(dir.resolve("lib"));
