@@ -92,10 +92,6 @@ public final class TokenCounter implements Serializable {
         if (registry == null) registry = Encodings.newLazyEncodingRegistry();
       }
     }
-    return LOADED.computeIfAbsent(type, t -> {
-      Encoding loaded = registry.getEncoding(t);
-      BpeRankMaps.install(loaded); // the same ranks, looked up without JTokkit's colliding hash
-      return loaded;
-    });
+    return LOADED.computeIfAbsent(type, t -> registry.getEncoding(t));
   }
 }
