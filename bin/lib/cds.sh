@@ -27,7 +27,7 @@ cds_wanted() {
 cds_fits_options() {
   local o
   for o in "$@"; do
-    case "$o" in -XX:StartFlightRecording*|-XX:+FlightRecorder|-agentlib:*|-agentpath:*|-javaagent:*|-Xshare:off) return 1 ;; esac
+    case "$o" in -XX:StartFlightRecording*|-XX:+FlightRecorder|-agentlib:*|-agentpath:*|-javaagent:*) return 1 ;; esac
   done
   return 0
 }

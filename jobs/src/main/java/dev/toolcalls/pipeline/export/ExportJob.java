@@ -230,7 +230,7 @@ public final class ExportJob {
       Dataset<Row> all = render(unique, List.copyOf(options.formats)).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Dataset<Row> rendered = all.where(col("value").isNotNull());
-        // One row per format and kind of loss, per format, split, source and type: a handful, whatever the number of examples.
+        // A handful of rows whatever the number of examples: one per format and kind of loss, then one per format, split, source and type.
         for (Row r : all.select(col(FORMAT), explode(col("losses")).as("what")).groupBy(FORMAT, "what").count().collectAsList()) {
           losses.get(r.getString(0)).put(r.getString(1), r.getLong(2));
         }
@@ -460,21 +460,24 @@ public final class ExportJob {
         fs.mkdirs(dir);
         continue;
       }
+      // Each part file moved once, straight to its final name (on an object store a rename is a
+      // copy: a folder renamed after its files would copy the dataset twice).
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(from, true);
       List<Path> parts = new ArrayList<>();
-      List<Path> clutter = new ArrayList<>();
       while (it.hasNext()) {
         Path p = it.next().getPath();
-        if (p.getName().startsWith("part-")) parts.add(p);
-        else clutter.add(p); // checksum files: not part of the dataset
+        if (p.getName().startsWith("part-")) parts.add(p); // the rest (checksum files) goes with the scratch folder
       }
-      for (Path p : clutter) fs.delete(p, false);
+      fs.mkdirs(dir);
+      String fromPrefix = from.toUri().getPath() + "/";
       for (Path p : parts) {
-        Path target = new Path(p.getParent(), "part-00000." + f.extension);
+        String folder = p.getParent().toUri().getPath();
+        Path targetDir = folder.startsWith(fromPrefix) ? new Path(dir, folder.substring(fromPrefix.length())) : dir;
+        Path target = new Path(targetDir, "part-00000." + f.extension);
         if (fs.exists(target)) throw new IllegalStateException("two part files in " + p.getParent() + ": the records of a folder must be in one partition");
+        fs.mkdirs(targetDir);
         if (!fs.rename(p, target)) throw new IOException("cannot rename " + p + " to " + target);
       }
-      if (!fs.rename(from, dir)) throw new IOException("cannot move " + from + " to " + dir);
       deleteChecksums(fs, dir);
     }
   }

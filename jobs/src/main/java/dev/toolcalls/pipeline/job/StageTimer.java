@@ -56,10 +56,11 @@ public final class StageTimer {
     ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, all.size() - 1));
     try {
       List<CompletableFuture<Void>> started = new ArrayList<>();
-      for (Map.Entry<String, Runnable> w : all.subList(0, all.size() - 1)) started.add(CompletableFuture.runAsync(() -> time(w.getKey(), w.getValue()), threads));
-      // Throwable: Scala code throws checked exceptions (Delta's AnalysisException) and Errors too.
+      // Throwable: Scala code throws checked exceptions (Delta's AnalysisException) and Errors too;
+      // a thread that cannot be started stops the rest, but those started are still waited for.
       Throwable failure = null;
       try {
+        for (Map.Entry<String, Runnable> w : all.subList(0, all.size() - 1)) started.add(CompletableFuture.runAsync(() -> time(w.getKey(), w.getValue()), threads));
         Map.Entry<String, Runnable> last = all.get(all.size() - 1);
         time(last.getKey(), last.getValue());
       } catch (Throwable e) {

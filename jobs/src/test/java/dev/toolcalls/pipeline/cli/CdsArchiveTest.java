@@ -92,7 +92,7 @@ class CdsArchiveTest {
   void noArchiveWithAJfrRecordingOrAnAgentWhichCrashJdk17WithIt() throws Exception {
     assertEquals(0, bash("cds_fits_options -Xmx4g -XX:+UseParallelGC -XX:TieredStopAtLevel=1").exitCode);
     for (String o : List.of("-XX:StartFlightRecording=filename=x.jfr,settings=profile", "-XX:StartFlightRecording", "-XX:+FlightRecorder",
-        "-javaagent:/x/agent.jar", "-agentlib:jdwp=transport=dt_socket,server=y", "-agentpath:/x/libprof.so", "-Xshare:off")) {
+        "-javaagent:/x/agent.jar", "-agentlib:jdwp=transport=dt_socket,server=y", "-agentpath:/x/libprof.so")) {
       assertEquals(1, bash("cds_fits_options -Xmx4g \"$1\"", o).exitCode, o);
     }
   }
