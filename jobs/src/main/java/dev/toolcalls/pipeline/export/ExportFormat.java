@@ -11,13 +11,16 @@ public enum ExportFormat {
 
   /** File extension of its part files. */
   public final String extension;
+  /** Named once: the export labels every rendered record with it. */
+  private final String folder;
 
   ExportFormat(String extension) {
     this.extension = extension;
+    this.folder = name().toLowerCase(Locale.ROOT);
   }
 
   public String folder() {
-    return name().toLowerCase(Locale.ROOT);
+    return folder;
   }
 
   /** ChatML conversations are separated by a blank line; the JSONL formats have one record per line. */

@@ -415,6 +415,7 @@ public final class ExportJob {
       if (pending.isEmpty() && rows.hasNext()) {
         Row r = rows.next();
         Row ex = r.getStruct(1);
+        String split = r.getString(0), source = ex.getAs("source"), exampleType = ex.getAs("example_type"), id = ex.getAs("id");
         ExportExample e = null; // read once, shared by the chat formats
         for (ExportFormat format : formats) {
           if (format != ExportFormat.UNIFIED && e == null) e = ExportExample.of(ex);
@@ -425,7 +426,7 @@ public final class ExportJob {
             case OPENAI -> OpenAiRenderer.render(e, settings, withReasoning, negatives);
           };
           List<String> lost = format == ExportFormat.UNIFIED ? List.of() : ExportLosses.of(format, e, withReasoning, negatives);
-          pending.add(RowFactory.create(format.folder(), r.getString(0), ex.getAs("source"), ex.getAs("example_type"), ex.getAs("id"),
+          pending.add(RowFactory.create(format.folder(), split, source, exampleType, id,
               value == null ? null : value + format.recordSeparator(), lost.toArray(new String[0])));
         }
       }

@@ -136,7 +136,7 @@ public final class StatsJob {
         timer.timeSideBySide(writes);
         written.put(TableNames.QUALITY_STATS, timer.time("write " + TableNames.QUALITY_STATS, () -> write(lake, TableNames.QUALITY_STATS, spark.sql(StatsSql.QUALITY_STATS), StatsSchemas.QUALITY_STATS, true, note)));
         Map<String, Long> rows = new LinkedHashMap<>();
-        for (String t : List.of(TableNames.QUALITY_STATS, TableNames.TOOL_STATS, TableNames.ENRICHMENT_COVERAGE, TableNames.QUALITY_DRIFT)) rows.put(t, written.get(t));
+        for (String t : TableNames.STATISTICS) rows.put(t, written.get(t));
         // One row per flagged day: a handful of dates for the summary.
         List<String> flagged = sinceFilter(drift, false).where(col("drift")).orderBy("day").select(col("day").cast("string")).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
         if (enrichments) reviewed.unpersist();
