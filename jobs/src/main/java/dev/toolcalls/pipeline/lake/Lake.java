@@ -173,6 +173,52 @@ public final class Lake {
     }
   }
 
+  /**
+   * The partitions (each a map of every partition column to its value as the Delta log writes it,
+   * null for a null value) in which some data file was added or removed between two versions of a table, in
+   * either order: every row outside them is the same at both versions. Read from the commit files
+   * in between, on the driver, without a Spark job. Empty when that cannot be told: a commit file
+   * is gone (log clean-up), a commit changed the table's metadata (schema, partitioning), or an
+   * action does not name its partition.
+   */
+  public java.util.Optional<java.util.Set<Map<String, String>>> partitionsChangedBetween(String table, long versionA, long versionB) {
+    java.util.Set<Map<String, String>> touched = new java.util.LinkedHashSet<>();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try {
+      org.apache.hadoop.fs.FileSystem fs = new Path(path(table)).getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (long v = Math.min(versionA, versionB) + 1; v <= Math.max(versionA, versionB); v++) {
+        Path commit = new Path(path(table), String.format("_delta_log/%020d.json", v));
+        if (!fs.exists(commit)) return java.util.Optional.empty();
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(commit), java.nio.charset.StandardCharsets.UTF_8))) {
+          for (String line; (line = in.readLine()) != null; ) {
+            if (line.isBlank()) continue;
+            com.fasterxml.jackson.databind.JsonNode action = json.readTree(line);
+            if (action.has("metaData")) return java.util.Optional.empty();
+            com.fasterxml.jackson.databind.JsonNode file = action.has("add") ? action.get("add") : action.get("remove");
+            if (file == null) continue;
+            com.fasterxml.jackson.databind.JsonNode values = file.get("partitionValues");
+            if (values == null || !values.isObject()) return java.util.Optional.empty();
+            Map<String, String> partition = new java.util.LinkedHashMap<>(); // in the log's order: the table's partition columns
+            values.fields().forEachRemaining(f -> partition.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asText()));
+            touched.add(partition);
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read the Delta log of " + table + ": " + e.getMessage(), e);
+    }
+    // A remove action may leave out a column whose value is null: every map gets every column seen.
+    java.util.Set<String> columns = new java.util.LinkedHashSet<>();
+    touched.forEach(p -> columns.addAll(p.keySet()));
+    java.util.Set<Map<String, String>> complete = new java.util.LinkedHashSet<>();
+    for (Map<String, String> p : touched) {
+      Map<String, String> full = new java.util.LinkedHashMap<>();
+      for (String c : columns) full.put(c, p.get(c));
+      complete.add(full);
+    }
+    return java.util.Optional.of(complete);
+  }
+
   /** SQL naming a registered table at a version (Delta time travel): {@code `examples` VERSION AS OF 3}. */
   public static String asOf(String table, long version) {
     return "`" + table + "` VERSION AS OF " + version;

@@ -66,6 +66,7 @@ class ChangedRunTest extends SparkTestBase {
     Lake l = new Lake(spark, lake.toString());
     DiffJob.Result diff = new DiffJob(spark, lake.toString(), TableNames.EXAMPLES, 0, null, 10).execute();
     assertEquals(List.of(2L, 0L, 0L), List.of(diff.added(), diff.removed(), diff.changed()), diff.toText());
+    assertEquals(2, diff.partitionsCompared(), "days 4 and 5 only: no other day's files changed");
     DiffJob.Result quarantine = new DiffJob(spark, lake.toString(), TableNames.QUARANTINE, 0, null, 10).execute();
     assertEquals(List.of(0L, 1L, 0L), List.of(quarantine.added(), quarantine.removed(), quarantine.changed()), quarantine.toText());
     List<String> incremental = rows(l);
