@@ -82,7 +82,7 @@ public final class DiffJob {
     if (from > latest || toVersion > latest) throw new BadInputException(table + " has versions 0.." + latest);
     List<String> keys = KEYS.get(table);
     // Only the partitions a commit in between touched can differ: a nightly run's diff reads its
-    // days, not the whole history (a 1 GB lake plus one day: 25 s -> see README, Nightly runs).
+    // days, not the whole history (see README, Nightly runs: the run summary of one new day on a month).
     Optional<Set<Map<String, String>>> touched = lake.partitionsChangedBetween(table, from, toVersion);
     Dataset<Row> a = fingerprint(lake, from, keys, touched).as("a");
     Dataset<Row> b = fingerprint(lake, toVersion, keys, touched).as("b");
