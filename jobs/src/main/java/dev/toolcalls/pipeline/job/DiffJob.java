@@ -49,7 +49,7 @@ public final class DiffJob {
   public record Result(String table, long from, long to, long added, long removed, long changed, List<Change> listed, Integer partitionsCompared) {
     public String toText() {
       StringBuilder sb = new StringBuilder(String.format("%s: version %d -> %d: %d added, %d removed, %d changed%n", table, from, to, added, removed, changed));
-      if (partitionsCompared != null) sb.append(String.format("  (compared in the %d partition(s) whose files changed between the versions; every other row is the same in both)%n", partitionsCompared));
+      if (partitionsCompared != null) sb.append(String.format("  (compared in the %d partition(s) whose data files changed between the versions)%n", partitionsCompared));
       for (Change c : listed) sb.append("  ").append(c.change()).append(' ').append(c.key()).append('\n');
       if (listed.size() < added + removed + changed) sb.append("  ... (").append(added + removed + changed - listed.size()).append(" more)\n");
       return sb.toString();
@@ -84,8 +84,10 @@ public final class DiffJob {
     // Only the partitions a commit in between touched can differ: a nightly run's diff reads its
     // days, not the whole history (see README, Nightly runs: the run summary of one new day on a month).
     Optional<Set<Map<String, String>>> touched = lake.partitionsChangedBetween(table, from, toVersion);
-    Dataset<Row> a = fingerprint(lake, from, keys, touched).as("a");
-    Dataset<Row> b = fingerprint(lake, toVersion, keys, touched).as("b");
+    if (touched.isPresent() && touched.get().isEmpty()) return new Result(table, from, toVersion, 0, 0, 0, List.of(), 0);
+    Optional<Column> onlyTouched = touched.flatMap(p -> partitionFilter(lake, p));
+    Dataset<Row> a = fingerprint(lake, from, keys, onlyTouched).as("a");
+    Dataset<Row> b = fingerprint(lake, toVersion, keys, onlyTouched).as("b");
     Column joinOn = null;
     for (String k : keys) joinOn = joinOn == null ? col("a." + k).eqNullSafe(col("b." + k)) : joinOn.and(col("a." + k).eqNullSafe(col("b." + k)));
     Column change = when(col("a.row_hash").isNull(), "added").when(col("b.row_hash").isNull(), "removed")
@@ -107,16 +109,16 @@ public final class DiffJob {
         Row r = it.next();
         listed.add(new Change(r.getString(1), r.getString(0)));
       }
-      return new Result(table, from, toVersion, added, removed, changed, listed, touched.map(Set::size).orElse(null));
+      return new Result(table, from, toVersion, added, removed, changed, listed, onlyTouched.isPresent() ? touched.get().size() : null);
     } finally {
       diff.unpersist();
     }
   }
 
-  /** Keys and a hash of the whole row at a version, in the given partitions only (when known). */
-  private Dataset<Row> fingerprint(Lake lake, long version, List<String> keys, Optional<Set<Map<String, String>>> partitions) {
+  /** Keys and a hash of the whole row at a version, the rows {@code filter} keeps (when given). */
+  private Dataset<Row> fingerprint(Lake lake, long version, List<String> keys, Optional<Column> filter) {
     Dataset<Row> t = spark.read().format("delta").option("versionAsOf", version).load(lake.path(table));
-    if (partitions.isPresent()) t = t.where(inPartitions(partitions.get(), t.schema()));
+    if (filter.isPresent()) t = t.where(filter.get());
     Column[] all = Arrays.stream(t.columns()).map(c -> col(c)).toArray(Column[]::new);
     List<Column> out = new ArrayList<>();
     for (String k : keys) out.add(col(k));
@@ -124,28 +126,45 @@ public final class DiffJob {
     return t.select(out.toArray(new Column[0]));
   }
 
+  /** At most this many OR branches (one per value of the leading partition columns) in the filter; above it, the whole table. */
+  static final int MAX_FILTER_BRANCHES = 100;
+
   /**
-   * A filter on partition columns only (so Delta prunes files by it): per value of the leading
-   * partition columns, the last one IN its values; {@code false} for no partition.
+   * The filter keeping the given partitions, or none (compare the whole table) when the log names
+   * columns the table's schema does not have by those names (column mapping keys the log by
+   * physical names) or when the filter would be too large to be worth it.
    */
-  static Column inPartitions(Set<Map<String, String>> partitions, StructType schema) {
+  private Optional<Column> partitionFilter(Lake lake, Set<Map<String, String>> partitions) {
+    StructType schema = spark.read().format("delta").load(lake.path(table)).schema();
+    List<String> columns = new ArrayList<>(partitions.iterator().next().keySet());
+    if (!List.of(schema.fieldNames()).containsAll(columns)) return Optional.empty();
+    long branches = partitions.stream().map(p -> columns.subList(0, columns.size() - 1).stream().map(p::get).toList()).distinct().count();
+    if (branches > MAX_FILTER_BRANCHES) return Optional.empty();
+    return Optional.of(inPartitions(columns, partitions, schema));
+  }
+
+  /**
+   * A filter on partition columns only, so that Delta prunes files by it: an OR, over each
+   * combination of the leading columns' values, of (leading columns equal to it AND the last column
+   * IN its values); {@code false} for no partition.
+   */
+  static Column inPartitions(List<String> columns, Set<Map<String, String>> partitions, StructType schema) {
+    String last = columns.get(columns.size() - 1);
     Map<List<String>, List<String>> lastByLeading = new LinkedHashMap<>();
-    List<String> columns = null;
     for (Map<String, String> p : partitions) {
-      columns = new ArrayList<>(p.keySet());
-      List<String> values = new ArrayList<>(p.values());
-      lastByLeading.computeIfAbsent(values.subList(0, values.size() - 1), k -> new ArrayList<>()).add(values.get(values.size() - 1));
+      List<String> leading = new ArrayList<>();
+      for (String c : columns.subList(0, columns.size() - 1)) leading.add(p.get(c));
+      lastByLeading.computeIfAbsent(leading, k -> new ArrayList<>()).add(p.get(last));
     }
     Column any = lit(false);
     for (Map.Entry<List<String>, List<String>> e : lastByLeading.entrySet()) {
       Column match = lit(true);
       for (int i = 0; i < e.getKey().size(); i++) match = match.and(partitionIs(columns.get(i), e.getKey().get(i), schema));
-      String last = columns.get(columns.size() - 1);
       DataType type = schema.apply(last).dataType();
       Column lastMatch = lit(false);
       List<Column> values = new ArrayList<>();
       for (String v : e.getValue()) {
-        if (v == null) lastMatch = col(last).isNull();
+        if (v == null) lastMatch = lastMatch.or(col(last).isNull());
         else values.add(lit(v).cast(type));
       }
       if (!values.isEmpty()) lastMatch = lastMatch.or(col(last).isin(values.toArray()));

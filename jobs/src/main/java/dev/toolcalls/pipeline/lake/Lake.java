@@ -1,12 +1,24 @@
 package dev.toolcalls.pipeline.lake;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toolcalls.schemas.TableNames;
 import io.delta.tables.DeltaTable;
+import java.io.BufferedReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -175,48 +187,53 @@ public final class Lake {
 
   /**
    * The partitions (each a map of every partition column to its value as the Delta log writes it,
-   * null for a null value) in which some data file was added or removed between two versions of a table, in
-   * either order: every row outside them is the same at both versions. Read from the commit files
-   * in between, on the driver, without a Spark job. Empty when that cannot be told: a commit file
-   * is gone (log clean-up), a commit changed the table's metadata (schema, partitioning), or an
-   * action does not name its partition.
+   * null for a null value) in which some data file was added or removed between two versions of a
+   * table, in either order: every row outside them is the same at both versions. Read from the
+   * commit files in between, on the driver, without a Spark job. Empty when that cannot be told: a
+   * commit file is gone (log clean-up), a commit changed the table's metadata (schema,
+   * partitioning, properties), an action does not name its partition, or the table has no
+   * partition columns.
    */
-  public java.util.Optional<java.util.Set<Map<String, String>>> partitionsChangedBetween(String table, long versionA, long versionB) {
-    java.util.Set<Map<String, String>> touched = new java.util.LinkedHashSet<>();
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+  public Optional<Set<Map<String, String>>> partitionsChangedBetween(String table, long versionA, long versionB) {
+    Set<Map<String, String>> touched = new LinkedHashSet<>();
+    ObjectMapper json = new ObjectMapper();
     try {
-      org.apache.hadoop.fs.FileSystem fs = new Path(path(table)).getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = new Path(path(table)).getFileSystem(spark.sparkContext().hadoopConfiguration());
       for (long v = Math.min(versionA, versionB) + 1; v <= Math.max(versionA, versionB); v++) {
         Path commit = new Path(path(table), String.format("_delta_log/%020d.json", v));
-        if (!fs.exists(commit)) return java.util.Optional.empty();
-        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(commit), java.nio.charset.StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
           for (String line; (line = in.readLine()) != null; ) {
             if (line.isBlank()) continue;
-            com.fasterxml.jackson.databind.JsonNode action = json.readTree(line);
-            if (action.has("metaData")) return java.util.Optional.empty();
-            com.fasterxml.jackson.databind.JsonNode file = action.has("add") ? action.get("add") : action.get("remove");
+            JsonNode action = json.readTree(line);
+            if (action.has("metaData")) return Optional.empty();
+            JsonNode file = action.has("add") ? action.get("add") : action.get("remove");
             if (file == null) continue;
-            com.fasterxml.jackson.databind.JsonNode values = file.get("partitionValues");
-            if (values == null || !values.isObject()) return java.util.Optional.empty();
-            Map<String, String> partition = new java.util.LinkedHashMap<>(); // in the log's order: the table's partition columns
-            values.fields().forEachRemaining(f -> partition.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asText()));
+            JsonNode values = file.get("partitionValues");
+            if (values == null || !values.isObject()) return Optional.empty();
+            Map<String, String> partition = new LinkedHashMap<>();
+            // The protocol: an empty string is a null partition value of any type.
+            values.fields().forEachRemaining(f -> partition.put(f.getKey(), f.getValue().isNull() || f.getValue().asText().isEmpty() ? null : f.getValue().asText()));
             touched.add(partition);
           }
+        } catch (FileNotFoundException gone) {
+          return Optional.empty(); // cleaned up with the log's old entries
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("cannot read the Delta log of " + table + ": " + e.getMessage(), e);
     }
-    // A remove action may leave out a column whose value is null: every map gets every column seen.
-    java.util.Set<String> columns = new java.util.LinkedHashSet<>();
+    // Delta-Spark leaves null values out of a remove action's partitionValues (only AddFile keeps
+    // them): every map gets every column seen, absent ones null. No column at all: not partitioned.
+    Set<String> columns = new LinkedHashSet<>();
     touched.forEach(p -> columns.addAll(p.keySet()));
-    java.util.Set<Map<String, String>> complete = new java.util.LinkedHashSet<>();
+    if (columns.isEmpty() && !touched.isEmpty()) return Optional.empty();
+    Set<Map<String, String>> complete = new LinkedHashSet<>();
     for (Map<String, String> p : touched) {
-      Map<String, String> full = new java.util.LinkedHashMap<>();
+      Map<String, String> full = new LinkedHashMap<>();
       for (String c : columns) full.put(c, p.get(c));
       complete.add(full);
     }
-    return java.util.Optional.of(complete);
+    return Optional.of(complete);
   }
 
   /** SQL naming a registered table at a version (Delta time travel): {@code `examples` VERSION AS OF 3}. */

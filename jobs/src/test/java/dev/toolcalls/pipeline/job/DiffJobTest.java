@@ -87,4 +87,26 @@ class DiffJobTest extends SparkTestBase {
     assertNull(d.partitionsCompared(), d.toText());
     assertEquals(List.of("changed b"), d.listed().stream().map(c -> c.change() + " " + c.key()).toList());
   }
+
+  @Test
+  void anUnpartitionedTableOrACleanedUpCommitMakesTheWholeTableCompared() throws java.io.IOException {
+    String table = tmp.resolve("lake").resolve(TableNames.ENRICHMENTS).toString();
+    // enrichments has no partition column: every action's partitionValues is {}
+    rows(row("a", "2026-01-01", "one")).write().format("delta").save(table);
+    rows(row("b", "2026-01-02", "two")).write().format("delta").mode(SaveMode.Append).save(table);
+    rows(row("c", "2026-01-03", "three")).write().format("delta").mode(SaveMode.Append).save(table);
+    Lake lake = new Lake(spark, tmp.resolve("lake").toString());
+    assertEquals(Optional.empty(), lake.partitionsChangedBetween(TableNames.ENRICHMENTS, 0, 2));
+    DiffJob.Result d = new DiffJob(spark, tmp.resolve("lake").toString(), TableNames.ENRICHMENTS, 0, 2L, 10).execute();
+    assertNull(d.partitionsCompared(), d.toText());
+    assertEquals(List.of("added b", "added c"), d.listed().stream().map(c -> c.change() + " " + c.key()).toList());
+
+    String examples = tmp.resolve("lake").resolve(TableNames.EXAMPLES).toString();
+    rows(row("a", "2026-01-01", "one")).write().format("delta").partitionBy("source", "event_date").save(examples);
+    rows(row("b", "2026-01-02", "two")).write().format("delta").mode(SaveMode.Append).save(examples);
+    rows(row("c", "2026-01-03", "three")).write().format("delta").mode(SaveMode.Append).save(examples);
+    java.nio.file.Files.delete(tmp.resolve("lake").resolve(TableNames.EXAMPLES).resolve("_delta_log").resolve(String.format("%020d.json", 2)));
+    assertEquals(Optional.of(Set.of(partition("2026-01-02"))), lake.partitionsChangedBetween(TableNames.EXAMPLES, 0, 1));
+    assertEquals(Optional.empty(), lake.partitionsChangedBetween(TableNames.EXAMPLES, 0, 2), "a commit file cleaned up: cannot tell");
+  }
 }
