@@ -7,6 +7,7 @@ import dev.toolcalls.pipeline.export.ExportJob;
 import dev.toolcalls.pipeline.job.DiffJob;
 import dev.toolcalls.pipeline.job.ExtractJob;
 import dev.toolcalls.pipeline.job.ExtractResult;
+import dev.toolcalls.pipeline.job.StageTimer;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.report.ReportJob;
 import dev.toolcalls.pipeline.spark.SparkSessions;
@@ -75,17 +76,26 @@ public final class RunCommand implements Callable<Integer> {
     System.out.print(extract.toText());
     Map<String, Long> after = versions(l);
     System.out.println("  rows per table (against the previous version):");
+    // Each table's line needs a table snapshot or two and a small Spark job: side by side, printed in order.
+    Map<String, String> lines = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Runnable> counts = new LinkedHashMap<>();
     for (Map.Entry<String, Long> t : after.entrySet()) {
-      Long was = before.get(t.getKey());
-      if (was != null && was.equals(t.getValue())) {
-        System.out.printf("    %-12s unchanged (version %d)%n", t.getKey(), t.getValue());
+      String table = t.getKey();
+      long now = t.getValue();
+      Long was = before.get(table);
+      if (was != null && was.equals(now)) {
+        lines.put(table, String.format("    %-12s unchanged (version %d)", table, now));
       } else if (was == null) {
-        System.out.printf("    %-12s created: %d rows (version %d)%n", t.getKey(), l.read(t.getKey()).count(), t.getValue());
+        counts.put("count " + table, () -> lines.put(table, String.format("    %-12s created: %d rows (version %d)", table, l.read(table).count(), now)));
       } else {
-        DiffJob.Result d = new DiffJob(spark, inputs.lake, t.getKey(), was, t.getValue(), 0).execute();
-        System.out.printf("    %-12s %d added, %d changed, %d removed (version %d -> %d; `diff` lists them)%n", t.getKey(), d.added(), d.changed(), d.removed(), was, t.getValue());
+        counts.put("diff " + table, () -> {
+          DiffJob.Result d = new DiffJob(spark, inputs.lake, table, was, now, 0).execute();
+          lines.put(table, String.format("    %-12s %d added, %d changed, %d removed (version %d -> %d; `diff` lists them)", table, d.added(), d.changed(), d.removed(), was, now));
+        });
       }
     }
+    new StageTimer(spark.sparkContext()).timeSideBySide(counts);
+    for (String t : after.keySet()) System.out.println(lines.get(t));
     Map<String, Long> exported = new LinkedHashMap<>(after);
     exported.keySet().removeAll(TableNames.STATISTICS);
     if (exportIsCurrent(spark, out, exported)) {

@@ -77,6 +77,44 @@ class ChangedRunTest extends SparkTestBase {
     assertEquals(rows(new Lake(spark, fresh.toString())), incremental, "the same rows as a full run");
   }
 
+  /** What {@code run} prints (and passes through to the console too). */
+  static String runPrinting(String... args) {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream console = System.out;
+    System.setOut(new java.io.PrintStream(new org.apache.commons.io.output.TeeOutputStream(console, captured), true));
+    try {
+      assertEquals(0, dev.toolcalls.pipeline.cli.PipelineCli.run(args));
+    } finally {
+      System.setOut(console);
+    }
+    return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theRunSummaryCountsRowsPerTableInTheTablesOrder() throws IOException {
+    Path logs = tmp.resolve("logs");
+    Files.createDirectories(logs);
+    Files.writeString(logs.resolve("conversations_2026-03-01.jsonl"), day("2026-03-01", "3000000001", "day 1"));
+    settled(logs);
+    String[] run = {"run", "--logs", logs.toString(), "--lake", tmp.resolve("lake").toString(), "--out", tmp.resolve("out").toString(), "--conf", "run.stats=false"};
+    String first = runPrinting(run);
+    assertEquals(List.of("    examples     created: 1 rows (version 0)", "    quarantine   created: 0 rows (version 0)", "    ingest_log   created: 1 rows (version 0)"), summaryLines(first), first);
+
+    Files.writeString(logs.resolve("conversations_2026-03-02.jsonl"), day("2026-03-02", "3000000002", "day 2") + day("2026-03-02", "3000000003", "day 2 again"));
+    settled(logs.resolve("conversations_2026-03-02.jsonl"));
+    String second = runPrinting(run);
+    assertEquals(List.of("    examples     2 added, 0 changed, 0 removed (version 0 -> 1; `diff` lists them)",
+        "    quarantine   unchanged (version 0)",
+        "    ingest_log   1 added, 0 changed, 0 removed (version 0 -> 1; `diff` lists them)"), summaryLines(second), second);
+    assertEquals(List.of("    examples     unchanged (version 1)", "    quarantine   unchanged (version 0)", "    ingest_log   unchanged (version 1)"), summaryLines(runPrinting(run)));
+  }
+
+  private static List<String> summaryLines(String output) {
+    List<String> lines = output.lines().toList();
+    int from = lines.indexOf("  rows per table (against the previous version):") + 1;
+    return lines.subList(from, from + 3);
+  }
+
   @Test
   void aDeletedFileKeepsItsRowsAndIsFlaggedAndAFileStillBeingWrittenIsReadWholeNextRun() throws IOException {
     Path logs = tmp.resolve("logs");
