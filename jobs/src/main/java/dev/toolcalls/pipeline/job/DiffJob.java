@@ -85,9 +85,12 @@ public final class DiffJob {
     // days, not the whole history (see README, Nightly runs: the run summary of one new day on a month).
     Optional<Set<Map<String, String>>> touched = lake.partitionsChangedBetween(table, from, toVersion);
     if (touched.isPresent() && touched.get().isEmpty()) return new Result(table, from, toVersion, 0, 0, 0, List.of(), 0);
-    Optional<Column> onlyTouched = touched.flatMap(p -> partitionFilter(lake, p));
-    Dataset<Row> a = fingerprint(lake, from, keys, onlyTouched).as("a");
-    Dataset<Row> b = fingerprint(lake, toVersion, keys, onlyTouched).as("b");
+    Dataset<Row> atFrom = spark.read().format("delta").option("versionAsOf", from).load(lake.path(table));
+    Dataset<Row> atTo = spark.read().format("delta").option("versionAsOf", toVersion).load(lake.path(table));
+    // No metadata change in between (else touched is empty): both versions have this schema.
+    Optional<Column> onlyTouched = touched.flatMap(p -> partitionFilter(p, atFrom.schema()));
+    Dataset<Row> a = fingerprint(atFrom, keys, onlyTouched).as("a");
+    Dataset<Row> b = fingerprint(atTo, keys, onlyTouched).as("b");
     Column joinOn = null;
     for (String k : keys) joinOn = joinOn == null ? col("a." + k).eqNullSafe(col("b." + k)) : joinOn.and(col("a." + k).eqNullSafe(col("b." + k)));
     Column change = when(col("a.row_hash").isNull(), "added").when(col("b.row_hash").isNull(), "removed")
@@ -115,10 +118,9 @@ public final class DiffJob {
     }
   }
 
-  /** Keys and a hash of the whole row at a version, the rows {@code filter} keeps (when given). */
-  private Dataset<Row> fingerprint(Lake lake, long version, List<String> keys, Optional<Column> filter) {
-    Dataset<Row> t = spark.read().format("delta").option("versionAsOf", version).load(lake.path(table));
-    if (filter.isPresent()) t = t.where(filter.get());
+  /** Keys and a hash of the whole row of a version's rows, those {@code filter} keeps (when given). */
+  private static Dataset<Row> fingerprint(Dataset<Row> version, List<String> keys, Optional<Column> filter) {
+    Dataset<Row> t = filter.isPresent() ? version.where(filter.get()) : version;
     Column[] all = Arrays.stream(t.columns()).map(c -> col(c)).toArray(Column[]::new);
     List<Column> out = new ArrayList<>();
     for (String k : keys) out.add(col(k));
@@ -130,25 +132,15 @@ public final class DiffJob {
   static final int MAX_FILTER_BRANCHES = 100;
 
   /**
-   * The filter keeping the given partitions, or none (compare the whole table) when the log names
-   * columns the table's schema does not have by those names (column mapping keys the log by
-   * physical names) or when the filter would be too large to be worth it.
-   */
-  private Optional<Column> partitionFilter(Lake lake, Set<Map<String, String>> partitions) {
-    StructType schema = spark.read().format("delta").load(lake.path(table)).schema();
-    List<String> columns = new ArrayList<>(partitions.iterator().next().keySet());
-    if (!List.of(schema.fieldNames()).containsAll(columns)) return Optional.empty();
-    long branches = partitions.stream().map(p -> columns.subList(0, columns.size() - 1).stream().map(p::get).toList()).distinct().count();
-    if (branches > MAX_FILTER_BRANCHES) return Optional.empty();
-    return Optional.of(inPartitions(columns, partitions, schema));
-  }
-
-  /**
    * A filter on partition columns only, so that Delta prunes files by it: an OR, over each
    * combination of the leading columns' values, of (leading columns equal to it AND the last column
-   * IN its values); {@code false} for no partition.
+   * IN its values). None (compare the whole table) when the log names columns the schema does not
+   * have by those names (column mapping keys the log by physical names), or past
+   * {@link #MAX_FILTER_BRANCHES} branches.
    */
-  static Column inPartitions(List<String> columns, Set<Map<String, String>> partitions, StructType schema) {
+  static Optional<Column> partitionFilter(Set<Map<String, String>> partitions, StructType schema) {
+    List<String> columns = new ArrayList<>(partitions.iterator().next().keySet());
+    if (!List.of(schema.fieldNames()).containsAll(columns)) return Optional.empty();
     String last = columns.get(columns.size() - 1);
     Map<List<String>, List<String>> lastByLeading = new LinkedHashMap<>();
     for (Map<String, String> p : partitions) {
@@ -156,21 +148,22 @@ public final class DiffJob {
       for (String c : columns.subList(0, columns.size() - 1)) leading.add(p.get(c));
       lastByLeading.computeIfAbsent(leading, k -> new ArrayList<>()).add(p.get(last));
     }
+    if (lastByLeading.size() > MAX_FILTER_BRANCHES) return Optional.empty();
+    DataType lastType = schema.apply(last).dataType();
     Column any = lit(false);
     for (Map.Entry<List<String>, List<String>> e : lastByLeading.entrySet()) {
       Column match = lit(true);
       for (int i = 0; i < e.getKey().size(); i++) match = match.and(partitionIs(columns.get(i), e.getKey().get(i), schema));
-      DataType type = schema.apply(last).dataType();
       Column lastMatch = lit(false);
       List<Column> values = new ArrayList<>();
       for (String v : e.getValue()) {
         if (v == null) lastMatch = lastMatch.or(col(last).isNull());
-        else values.add(lit(v).cast(type));
+        else values.add(lit(v).cast(lastType));
       }
       if (!values.isEmpty()) lastMatch = lastMatch.or(col(last).isin(values.toArray()));
       any = any.or(match.and(lastMatch));
     }
-    return any;
+    return Optional.of(any);
   }
 
   private static Column partitionIs(String column, String value, StructType schema) {
