@@ -27,7 +27,10 @@ public abstract class SparkTestBase {
   public static synchronized SparkSession session() {
     if (spark == null) {
       PipelineConfig.Sources s = new PipelineConfig.Sources();
-      s.overrides = List.of("spark.master=local[2]", "spark.sql.shuffle.partitions=2", "spark.default.parallelism=2");
+      List<String> o = new java.util.ArrayList<>(List.of("spark.master=local[2]", "spark.sql.shuffle.partitions=2", "spark.default.parallelism=2"));
+      String extra = System.getProperty("test.spark.conf", "");
+      if (!extra.isBlank()) o.addAll(List.of(extra.split(";")));
+      s.overrides = o;
       spark = SparkSessions.getOrCreate(PipelineConfig.load(s), "pipeline tests");
     }
     return spark;
