@@ -12,13 +12,17 @@ import java.util.stream.Stream;
 /**
  * The launcher's JIT rule ({@code bin/pipeline}, {@code PIPELINE_JIT=auto}) for the JVMs that
  * {@code bench} starts, so that each run gets the JIT a user running that command would get: C1
- * only ({@code -XX:TieredStopAtLevel=1}) for little work, C2 from {@code c2FromMb} MB of it.
+ * only ({@code -XX:TieredStopAtLevel=1}) for little work, C2 from {@code c2FromMb} MB of it (with
+ * {@link #C2_HOT_ONLY}).
  * The work is estimated as {@code bin/pipeline} does it (see {@link #workBytes}). The launcher passes the threshold as
  * {@code -Dpipeline.jit.c2FromMb=N} only in auto mode; without it the JVM options are left as given.
  */
 final class JitChoice {
   static final String THRESHOLD_OPTION = "-Dpipeline.jit.c2FromMb=";
   static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+  /** With C2, its thresholds raised about 6x, as bin/pipeline's C2_HOT_ONLY (the two must match). */
+  static final List<String> C2_HOT_ONLY = List.of("-XX:Tier4InvocationThreshold=30000", "-XX:Tier4MinInvocationThreshold=3000",
+      "-XX:Tier4CompileThreshold=35000", "-XX:Tier4BackEdgeThreshold=200000");
   private static final Set<String> READ_WHOLE_LAKE = Set.of("run", "export", "stats");
   /** Compressed Parquet holds about a tenth of the log bytes it came from. */
   private static final int LAKE_WEIGHT = 10;
@@ -30,8 +34,9 @@ final class JitChoice {
     Long threshold = jvmOptions.stream().filter(o -> o.startsWith(THRESHOLD_OPTION)).map(JitChoice::threshold).findFirst().orElse(null);
     if (threshold == null) return jvmOptions;
     List<String> out = new ArrayList<>();
-    for (String o : jvmOptions) if (!o.startsWith("-XX:TieredStopAtLevel=")) out.add(o);
+    for (String o : jvmOptions) if (!o.startsWith("-XX:TieredStopAtLevel=") && !o.startsWith("-XX:Tier4")) out.add(o);
     if (workBytes(commandArgs) <= threshold * 1024 * 1024) out.add(C1_ONLY);
+    else out.addAll(C2_HOT_ONLY);
     return out;
   }
 

@@ -32,7 +32,12 @@ class JitChoiceTest {
   @Test
   void workAboveTheThresholdTurnsC2On() throws Exception {
     Path logs = sized(dir.resolve("logs/conversations_2026-01-01.jsonl"), 3).getParent();
-    assertEquals(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2"), JitChoice.forCommand(AUTO, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake"))));
+    List<String> c2 = new ArrayList<>(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2"));
+    c2.addAll(JitChoice.C2_HOT_ONLY);
+    assertEquals(c2, JitChoice.forCommand(AUTO, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake"))));
+    // the launcher gives its C2 runs the same thresholds
+    String launcher = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("bin/pipeline"));
+    assertTrue(launcher.contains("C2_HOT_ONLY=(" + String.join(" ", JitChoice.C2_HOT_ONLY) + ")"), "bin/pipeline and JitChoice give C2 the same thresholds");
     Path sessions = sized(dir.resolve("sessions/a b.jsonl"), 1).getParent();
     assertEquals(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2", JitChoice.C1_ONLY),
         JitChoice.forCommand(AUTO, List.of("extract", "--sessions", sessions.toString(), "--lake", dir.resolve("lake").toString())));
