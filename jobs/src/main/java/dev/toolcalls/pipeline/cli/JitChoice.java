@@ -12,17 +12,16 @@ import java.util.stream.Stream;
 /**
  * The launcher's JIT rule ({@code bin/pipeline}, {@code PIPELINE_JIT=auto}) for the JVMs that
  * {@code bench} starts, so that each run gets the JIT a user running that command would get: C1
- * only ({@code -XX:TieredStopAtLevel=1}) for little work, C2 from {@code c2FromMb} MB of it (with
- * {@link #C2_HOT_ONLY}).
+ * only ({@code -XX:TieredStopAtLevel=1}) for little work, C2 from {@code c2FromMb} MB of it, with the
+ * launcher's C2 flags (its {@code C2_HOT_ONLY}, raised thresholds).
  * The work is estimated as {@code bin/pipeline} does it (see {@link #workBytes}). The launcher passes the threshold as
- * {@code -Dpipeline.jit.c2FromMb=N} only in auto mode; without it the JVM options are left as given.
+ * {@code -Dpipeline.jit.c2FromMb=N} and its C2 flags as {@code -Dpipeline.jit.c2Flags=...} (space-separated) only in
+ * auto mode; without the threshold the JVM options are left as given.
  */
 final class JitChoice {
   static final String THRESHOLD_OPTION = "-Dpipeline.jit.c2FromMb=";
+  static final String C2_FLAGS_OPTION = "-Dpipeline.jit.c2Flags=";
   static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
-  /** With C2, its thresholds raised about 6x, as bin/pipeline's C2_HOT_ONLY (the two must match). */
-  static final List<String> C2_HOT_ONLY = List.of("-XX:Tier4InvocationThreshold=30000", "-XX:Tier4MinInvocationThreshold=3000",
-      "-XX:Tier4CompileThreshold=35000", "-XX:Tier4BackEdgeThreshold=200000");
   private static final Set<String> READ_WHOLE_LAKE = Set.of("run", "export", "stats");
   /** Compressed Parquet holds about a tenth of the log bytes it came from. */
   private static final int LAKE_WEIGHT = 10;
@@ -33,10 +32,12 @@ final class JitChoice {
   static List<String> forCommand(List<String> jvmOptions, List<String> commandArgs) {
     Long threshold = jvmOptions.stream().filter(o -> o.startsWith(THRESHOLD_OPTION)).map(JitChoice::threshold).findFirst().orElse(null);
     if (threshold == null) return jvmOptions;
+    List<String> c2Flags = jvmOptions.stream().filter(o -> o.startsWith(C2_FLAGS_OPTION))
+        .flatMap(o -> Stream.of(o.substring(C2_FLAGS_OPTION.length()).trim().split("\\s+"))).filter(f -> !f.isEmpty()).toList();
     List<String> out = new ArrayList<>();
-    for (String o : jvmOptions) if (!o.startsWith("-XX:TieredStopAtLevel=") && !o.startsWith("-XX:Tier4")) out.add(o);
+    for (String o : jvmOptions) if (!o.startsWith("-XX:TieredStopAtLevel=") && !c2Flags.contains(o)) out.add(o);
     if (workBytes(commandArgs) <= threshold * 1024 * 1024) out.add(C1_ONLY);
-    else out.addAll(C2_HOT_ONLY);
+    else out.addAll(c2Flags);
     return out;
   }
 

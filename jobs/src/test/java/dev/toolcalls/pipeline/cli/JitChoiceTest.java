@@ -17,7 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The launcher's auto JIT rule: as bench applies it (JitChoice) and as bin/lib/jit.sh does. */
 class JitChoiceTest {
   private static final long MB = 1024 * 1024;
-  private static final List<String> AUTO = List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", JitChoice.THRESHOLD_OPTION + "2");
+  private static final List<String> HOT_ONLY = List.of("-XX:Tier4InvocationThreshold=30000", "-XX:Tier4CompileThreshold=35000");
+  /** As bin/pipeline starts a C1 run in auto mode: the threshold and the flags a C2 run would get. */
+  private static final List<String> AUTO = List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", JitChoice.THRESHOLD_OPTION + "2",
+      JitChoice.C2_FLAGS_OPTION + String.join(" ", HOT_ONLY));
 
   @TempDir Path dir;
 
@@ -32,14 +35,16 @@ class JitChoiceTest {
   @Test
   void workAboveTheThresholdTurnsC2On() throws Exception {
     Path logs = sized(dir.resolve("logs/conversations_2026-01-01.jsonl"), 3).getParent();
-    List<String> c2 = new ArrayList<>(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2"));
-    c2.addAll(JitChoice.C2_HOT_ONLY);
+    List<String> c2 = new ArrayList<>(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2", JitChoice.C2_FLAGS_OPTION + String.join(" ", HOT_ONLY)));
+    c2.addAll(HOT_ONLY);
     assertEquals(c2, JitChoice.forCommand(AUTO, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake"))));
-    // the launcher gives its C2 runs the same thresholds
+    // a C2 parent's own flags are not repeated in its child
+    assertEquals(c2, JitChoice.forCommand(c2, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake"))));
+    // the launcher passes its C2 flags by that option, so bench's children get the launcher's own list
     String launcher = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("bin/pipeline"));
-    assertTrue(launcher.contains("C2_HOT_ONLY=(" + String.join(" ", JitChoice.C2_HOT_ONLY) + ")"), "bin/pipeline and JitChoice give C2 the same thresholds");
+    assertTrue(launcher.contains("\"" + JitChoice.C2_FLAGS_OPTION + "${C2_HOT_ONLY[*]}\""), "bin/pipeline passes " + JitChoice.C2_FLAGS_OPTION);
     Path sessions = sized(dir.resolve("sessions/a b.jsonl"), 1).getParent();
-    assertEquals(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2", JitChoice.C1_ONLY),
+    assertEquals(List.of("-Xmx1g", JitChoice.THRESHOLD_OPTION + "2", JitChoice.C2_FLAGS_OPTION + String.join(" ", HOT_ONLY), JitChoice.C1_ONLY),
         JitChoice.forCommand(AUTO, List.of("extract", "--sessions", sessions.toString(), "--lake", dir.resolve("lake").toString())));
     // status lists the folder but reads none of it
     assertFalse(JitChoice.c2(JitChoice.forCommand(AUTO, List.of("status", "--logs", logs.toString(), "--lake", dir.resolve("lake").toString()))));
