@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Base of every Spark test: one Delta-enabled session for the whole test JVM (local[2], UI off,
- * 2 shuffle partitions), built by the same code the CLI uses, and spark-testing-base's DataFrame
+ * 2 shuffle partitions, no generated code), built by the same code the CLI uses, and spark-testing-base's DataFrame
  * comparisons. (spark-testing-base's own Java base class starts Spark only from JUnit 4 hooks and
  * its DataFrameSuiteBase turns Hive on, hence this class.)
  */
@@ -27,7 +27,13 @@ public abstract class SparkTestBase {
   public static synchronized SparkSession session() {
     if (spark == null) {
       PipelineConfig.Sources s = new PipelineConfig.Sources();
-      List<String> o = new java.util.ArrayList<>(List.of("spark.master=local[2]", "spark.sql.shuffle.partitions=2", "spark.default.parallelism=2"));
+      List<String> o = new java.util.ArrayList<>(List.of("spark.master=local[2]", "spark.sql.shuffle.partitions=2", "spark.default.parallelism=2",
+          // Interpreted expressions, no generated code: the suite runs thousands of small, different
+          // queries, and compiling each one's code (Janino, then the JIT on it) cost more than running
+          // it (StatsJobTest + ExportJobTest 168-179 s against 209-240 s, in turn). The generated-code
+          // path is still tested: by the child JVMs (KilledRunTest, the notebooks' in NotebooksTest) and by
+          // StandaloneClusterIT, which compares the cluster's rows and bytes with this session's.
+          "spark.sql.codegen.wholeStage=false", "spark.sql.codegen.factoryMode=NO_CODEGEN"));
       String extra = System.getProperty("test.spark.conf", "");
       if (!extra.isBlank()) o.addAll(List.of(extra.split(";")));
       s.overrides = o;
