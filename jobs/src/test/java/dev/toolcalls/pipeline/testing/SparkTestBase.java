@@ -31,8 +31,8 @@ public abstract class SparkTestBase {
           // Interpreted expressions, no generated code: the suite runs thousands of small, different
           // queries, and compiling each one's code (Janino, then the JIT on it) cost more than running
           // it (StatsJobTest + ExportJobTest 168-179 s against 209-240 s, in turn). The generated-code
-          // path is still tested: by the child JVMs (KilledRunTest, the notebooks' in NotebooksTest) and by
-          // StandaloneClusterIT, which compares the cluster's rows and bytes with this session's.
+          // path is still tested: by the notebooks' JVM (NotebooksTest) and by StandaloneClusterIT,
+          // whose drivers and executors run with it and must give this session's rows and bytes.
           "spark.sql.codegen.wholeStage=false", "spark.sql.codegen.factoryMode=NO_CODEGEN"));
       String extra = System.getProperty("test.spark.conf", "");
       if (!extra.isBlank()) o.addAll(List.of(extra.split(";")));
