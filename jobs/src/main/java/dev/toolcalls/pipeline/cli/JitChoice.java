@@ -30,15 +30,25 @@ final class JitChoice {
 
   /** {@code jvmOptions} with the JIT flag the launcher's auto rule gives {@code commandArgs}. */
   static List<String> forCommand(List<String> jvmOptions, List<String> commandArgs) {
-    Long threshold = jvmOptions.stream().filter(o -> o.startsWith(THRESHOLD_OPTION)).map(JitChoice::threshold).findFirst().orElse(null);
-    if (threshold == null) return jvmOptions;
-    List<String> c2Flags = jvmOptions.stream().filter(o -> o.startsWith(C2_FLAGS_OPTION))
-        .flatMap(o -> Stream.of(o.substring(C2_FLAGS_OPTION.length()).trim().split("\\s+"))).filter(f -> !f.isEmpty()).toList();
+    // The last of each, as the JVM itself keeps the last -D of a name.
+    String thresholdOption = last(jvmOptions, THRESHOLD_OPTION);
+    if (thresholdOption == null) return jvmOptions;
+    long threshold = threshold(thresholdOption);
+    // Without the option (a hand-written PIPELINE_JAVA_OPTS), C2 keeps the JVM's own thresholds.
+    String flagsOption = last(jvmOptions, C2_FLAGS_OPTION);
+    List<String> c2Flags = flagsOption == null ? List.of()
+        : Stream.of(flagsOption.substring(C2_FLAGS_OPTION.length()).trim().split("\\s+")).filter(f -> !f.isEmpty()).toList();
     List<String> out = new ArrayList<>();
     for (String o : jvmOptions) if (!o.startsWith("-XX:TieredStopAtLevel=") && !c2Flags.contains(o)) out.add(o);
     if (workBytes(commandArgs) <= threshold * 1024 * 1024) out.add(C1_ONLY);
     else out.addAll(c2Flags);
     return out;
+  }
+
+  private static String last(List<String> jvmOptions, String prefix) {
+    String found = null;
+    for (String o : jvmOptions) if (o.startsWith(prefix)) found = o;
+    return found;
   }
 
   private static long threshold(String option) {

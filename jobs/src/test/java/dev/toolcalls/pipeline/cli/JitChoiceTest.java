@@ -40,6 +40,11 @@ class JitChoiceTest {
     assertEquals(c2, JitChoice.forCommand(AUTO, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake"))));
     // a C2 parent's own flags are not repeated in its child
     assertEquals(c2, JitChoice.forCommand(c2, List.of("extract", "--logs=" + logs, "--lake=" + dir.resolve("lake"))));
+    // the last of each option counts, as in the JVM; without the flags, C2 keeps the JVM's thresholds
+    List<String> twice = List.of(JitChoice.THRESHOLD_OPTION + "900", JitChoice.C2_FLAGS_OPTION + "-XX:+UseSerialGC", JitChoice.THRESHOLD_OPTION + "2");
+    assertEquals(List.of(JitChoice.THRESHOLD_OPTION + "900", JitChoice.C2_FLAGS_OPTION + "-XX:+UseSerialGC", JitChoice.THRESHOLD_OPTION + "2", "-XX:+UseSerialGC"),
+        JitChoice.forCommand(twice, List.of("extract", "--logs=" + logs)));
+    assertEquals(List.of(JitChoice.THRESHOLD_OPTION + "2"), JitChoice.forCommand(List.of(JitChoice.THRESHOLD_OPTION + "2"), List.of("extract", "--logs=" + logs)));
     // the launcher passes its C2 flags by that option, so bench's children get the launcher's own list
     String launcher = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("bin/pipeline"));
     assertTrue(launcher.contains("\"" + JitChoice.C2_FLAGS_OPTION + "${C2_HOT_ONLY[*]}\""), "bin/pipeline passes " + JitChoice.C2_FLAGS_OPTION);

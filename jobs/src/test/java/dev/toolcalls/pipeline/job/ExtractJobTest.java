@@ -25,6 +25,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ExtractJobTest extends SparkTestBase {
   @TempDir static Path tmp;
   static Path logs;
+
+  /** Extraction with generated code, as production runs it (the suite's session has it off). */
+  @BeforeAll
+  static void generatedCodeOn() {
+    generatedCode(true);
+  }
+
+  @AfterAll
+  static void generatedCodeBack() {
+    generatedCode(false);
+  }
 
   @BeforeAll
   static void writeLogs() throws IOException {
