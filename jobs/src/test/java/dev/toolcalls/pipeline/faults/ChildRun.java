@@ -1,6 +1,7 @@
 package dev.toolcalls.pipeline.faults;
 
 import dev.toolcalls.pipeline.cli.PipelineCli;
+import dev.toolcalls.pipeline.testing.SparkTestBase;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -38,7 +39,7 @@ final class ChildRun implements AutoCloseable {
     // No generated code, as in the tests' own session: a cold JVM's tiny run spends more compiling
     // each query than running it (a 1.3 MB run 35-45 s against 43-55 s, in turn). What a kill
     // leaves on disk does not depend on it.
-    cmd.addAll(List.of("--conf", "spark.sql.codegen.wholeStage=false", "--conf", "spark.sql.codegen.factoryMode=NO_CODEGEN"));
+    for (String setting : SparkTestBase.NO_GENERATED_CODE) cmd.addAll(List.of("--conf", setting));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(System.getProperty("user.dir"))).redirectErrorStream(true).redirectOutput(log.toFile());
     return new ChildRun(pb.start(), log);
   }

@@ -27,13 +27,9 @@ public abstract class SparkTestBase {
   public static synchronized SparkSession session() {
     if (spark == null) {
       PipelineConfig.Sources s = new PipelineConfig.Sources();
-      List<String> o = new java.util.ArrayList<>(List.of("spark.master=local[2]", "spark.sql.shuffle.partitions=2", "spark.default.parallelism=2",
-          // Interpreted expressions, no generated code: the suite runs thousands of small, different
-          // queries, and compiling each one's code (Janino, then the JIT on it) cost more than running
-          // it (StatsJobTest + ExportJobTest 168-179 s against 209-240 s, in turn). Generated code is
-          // still tested: ExtractJobTest turns it on (generatedCode), and StandaloneClusterIT's
-          // drivers and executors run with it and must give this session's rows and bytes.
-          "spark.sql.codegen.wholeStage=false", "spark.sql.codegen.factoryMode=NO_CODEGEN"));
+      List<String> o = new java.util.ArrayList<>(List.of("spark.master=local[2]",
+          "spark.sql.shuffle.partitions=2", "spark.default.parallelism=2"));
+      o.addAll(NO_GENERATED_CODE);
       String extra = System.getProperty("test.spark.conf", "");
       if (!extra.isBlank()) o.addAll(List.of(extra.split(";")));
       s.overrides = o;
@@ -42,8 +38,18 @@ public abstract class SparkTestBase {
     return spark;
   }
 
-  private static final List<String> CODEGEN_KEYS = List.of("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
-  private static List<String> codegenBefore;
+  /**
+   * Interpreted expressions, no generated code, for the tests' session and KilledRunTest's child
+   * runs: the suite runs thousands of small, different queries, and compiling each one's code
+   * (Janino, then the JIT on it) cost more than running it (StatsJobTest + ExportJobTest 168-179 s
+   * against 209-240 s, in turn). Generated code is still tested: ExtractJobTest turns it on
+   * ({@link #generatedCode}), and StandaloneClusterIT's drivers and executors run with it and must
+   * give this session's rows and bytes.
+   */
+  public static final List<String> NO_GENERATED_CODE = List.of("spark.sql.codegen.wholeStage=false", "spark.sql.codegen.factoryMode=NO_CODEGEN");
+  /** The settings of {@link #NO_GENERATED_CODE}, with Spark's own defaults (generated code on). */
+  private static final java.util.Map<String, String> GENERATED_CODE = java.util.Map.of("spark.sql.codegen.wholeStage", "true", "spark.sql.codegen.factoryMode", "FALLBACK");
+  private static java.util.Map<String, String> codegenBefore;
 
   /**
    * Generated code on, as production runs (from a class's {@code @BeforeAll}), or back to the
@@ -51,11 +57,13 @@ public abstract class SparkTestBase {
    */
   protected static synchronized void generatedCode(boolean on) {
     if (on) {
-      codegenBefore = CODEGEN_KEYS.stream().map(k -> spark.conf().get(k)).toList();
-      spark.conf().set(CODEGEN_KEYS.get(0), "true");
-      spark.conf().set(CODEGEN_KEYS.get(1), "FALLBACK");
+      codegenBefore = new java.util.HashMap<>();
+      GENERATED_CODE.forEach((key, value) -> {
+        codegenBefore.put(key, spark.conf().get(key));
+        spark.conf().set(key, value);
+      });
     } else if (codegenBefore != null) {
-      for (int i = 0; i < CODEGEN_KEYS.size(); i++) spark.conf().set(CODEGEN_KEYS.get(i), codegenBefore.get(i));
+      codegenBefore.forEach(spark.conf()::set);
       codegenBefore = null;
     }
   }
