@@ -23,6 +23,7 @@ import dev.toolcalls.pipeline.source.journal.JournalReadFunction;
 import dev.toolcalls.pipeline.source.session.SessionFiles;
 import dev.toolcalls.pipeline.source.session.SessionReadFunction;
 import dev.toolcalls.pipeline.source.session.SessionSettings;
+import dev.toolcalls.pipeline.spark.GeneratedCode;
 import dev.toolcalls.pipeline.spark.HadoopConf;
 import dev.toolcalls.schemas.ExamplesSchema;
 import dev.toolcalls.schemas.IdentitiesSchema;
@@ -87,11 +88,13 @@ public final class ExtractJob {
   private final SparkSession spark;
   private final PipelineConfig config;
   private final Options options;
+  private final long codegenFromBytes;
 
   public ExtractJob(SparkSession spark, PipelineConfig config, Options options) {
     this.spark = spark;
     this.config = config;
     this.options = options.validate();
+    this.codegenFromBytes = GeneratedCode.fromBytes(config);
   }
 
   public ExtractResult execute() {
@@ -115,7 +118,10 @@ public final class ExtractJob {
       jsc.setJobGroup(runId, "extract " + reads.stream().map(r -> r.source() + " " + r.input()).collect(Collectors.joining(", ")), false);
       RuleColumns.register(spark, rules);
       String note = "{\"run_id\":\"" + runId + "\",\"command\":\"extract\",\"rules_version\":\"" + rules.version + "\"}";
-      List<ExtractResult.SourceSummary> summaries = reads.isEmpty() ? List.of() : extract(jsc, lake, reads, discordSettings, rules, runId, note, timer, planner);
+      // A small input (a night of a small bot) runs interpreted: compiling Spark's code would cost more than running it.
+      long inputBytes = reads.stream().flatMap(r -> r.files().stream()).mapToLong(f -> f.sizeBytes).sum();
+      List<ExtractResult.SourceSummary> summaries = reads.isEmpty() ? List.of()
+          : GeneratedCode.forWork(spark, inputBytes, codegenFromBytes, () -> extract(jsc, lake, reads, discordSettings, rules, runId, note, timer, planner));
       if (reads.isEmpty() && !sameContent.isEmpty()) timer.time("ingest_log", () -> recordIngest(lake, List.of(), Map.of(), Map.of(), sameContent, rules.version, runId, note));
       Map<String, Long> versions = timer.time("versions", () -> {
         Map<String, Long> v = new LinkedHashMap<>();

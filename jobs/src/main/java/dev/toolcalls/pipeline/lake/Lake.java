@@ -145,6 +145,14 @@ public final class Lake {
         .save(path(table));
   }
 
+  /**
+   * The bytes of a table's current data files, from its Delta snapshot (the checksum file Delta
+   * writes with each commit, so no Spark job as a rule).
+   */
+  public long sizeBytes(String table) {
+    return io.delta.tables.DeltaTable.forPath(spark, path(table)).detail().select("sizeInBytes").first().getLong(0);
+  }
+
   /** The latest version of a table: the highest commit file in its _delta_log (no Spark job). */
   public long version(String table) {
     try {

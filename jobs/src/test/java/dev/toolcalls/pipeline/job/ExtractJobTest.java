@@ -35,7 +35,7 @@ class ExtractJobTest extends SparkTestBase {
   @TempDir static Path tmp;
   static Path logs;
 
-  /** Extraction with generated code, as production runs it (the suite's session has it off). */
+  /** Extraction with generated code, as production runs it from 8 MB on (the suite's session has it off). */
   @BeforeAll
   static void generatedCodeOn() {
     generatedCode(true);

@@ -52,8 +52,8 @@ public abstract class SparkTestBase {
   private static java.util.Map<String, String> codegenBefore;
 
   /**
-   * Generated code on, as production runs (from a class's {@code @BeforeAll}), or back to the
-   * session's own setting (from its {@code @AfterAll}).
+   * Generated code on, as production runs with 8 MB of work or more (GeneratedCode), from a class's
+   * {@code @BeforeAll}; or back to the session's own setting, from its {@code @AfterAll}.
    */
   protected static synchronized void generatedCode(boolean on) {
     if (on) {
