@@ -74,13 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path logs = dir.resolve("logs");
     List<Path> files = dailyFiles(logs);
     if (files.isEmpty()) {
-      DiscordLogGenerator.Options o = new DiscordLogGenerator.Options();
-      o.outDir = logs;
-      o.days = days;
-      o.start = LocalDate.parse("2026-01-01");
-      o.seed = 7;
-      o.targetMb = targetMb;
-      DiscordLogGenerator.Result g = new DiscordLogGenerator(o).generate();
+      DiscordLogGenerator.Result g = generate(logs, days, targetMb);
       System.out.printf("generated %.1f MB of logs in %.1f s (%.0f MB/s)%n", g.bytes() / 1e6, g.seconds(), g.bytes() / 1e6 / g.seconds());
       files = dailyFiles(logs);
     }
@@ -186,16 +180,19 @@ public final class BenchCommand implements Callable<Integer> {
   /** A folder holding one generated day of about 1 MB (written once under {@code <dir>/tiny-logs}), as a small bot's night brings. */
   private Path tinyDay() throws IOException {
     Path logs = dir.resolve("tiny-logs");
-    if (dailyFiles(logs).isEmpty()) {
-      DiscordLogGenerator.Options o = new DiscordLogGenerator.Options();
-      o.outDir = logs;
-      o.days = 1;
-      o.start = LocalDate.parse("2026-01-01");
-      o.seed = 7;
-      o.targetMb = 1;
-      new DiscordLogGenerator(o).generate();
-    }
+    if (dailyFiles(logs).isEmpty()) generate(logs, 1, 1);
     return logs;
+  }
+
+  /** The bench's logs: {@code days} days from 2026-01-01, about {@code mb} MB in all, always the same bytes (seed 7). */
+  private static DiscordLogGenerator.Result generate(Path logs, int days, int mb) throws IOException {
+    DiscordLogGenerator.Options o = new DiscordLogGenerator.Options();
+    o.outDir = logs;
+    o.days = days;
+    o.start = LocalDate.parse("2026-01-01");
+    o.seed = 7;
+    o.targetMb = mb;
+    return new DiscordLogGenerator(o).generate();
   }
 
   private record Run(double wallSeconds, long bytes, long examples, double startupSeconds, Map<String, Double> stages, long files) {}
