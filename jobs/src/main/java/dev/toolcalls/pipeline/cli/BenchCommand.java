@@ -83,8 +83,9 @@ public final class BenchCommand implements Callable<Integer> {
     String smallSince = dayOf(small.get(0));
 
     double[] scan = jacksonScan(files);
-    // The fixed cost measured, not only extrapolated: the two runs above differ in their JIT (C1 up
-    // to 128 MB, C2 above; see JitChoice), so the intercept is an estimate across that change.
+    // The fixed cost measured, not only extrapolated: the small and full runs differ in their JIT
+    // (C1 up to 128 MB, C2 above; see JitChoice), so the intercept is an estimate across that
+    // change; and this run, under codegen.from_mb, runs Spark's expressions interpreted (GeneratedCode).
     Run tinyRun = extractInFreshJvm(tinyDay(), dir.resolve("lake-tiny"), null, dir.resolve("summary-tiny.json"));
     Run smallRun = extractInFreshJvm(logs, dir.resolve("lake-small"), smallSince, dir.resolve("summary-small.json"));
     Run bigRun = extractInFreshJvm(logs, dir.resolve("lake-full"), null, dir.resolve("summary-full.json"));

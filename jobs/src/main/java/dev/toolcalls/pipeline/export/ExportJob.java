@@ -1,6 +1,5 @@
 package dev.toolcalls.pipeline.export;
 
-import dev.toolcalls.pipeline.spark.GeneratedCode;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.explode;
@@ -13,6 +12,7 @@ import dev.toolcalls.pipeline.config.BadInputException;
 import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.enrich.Enrichments;
 import dev.toolcalls.pipeline.lake.Lake;
+import dev.toolcalls.pipeline.spark.GeneratedCode;
 import dev.toolcalls.schemas.TableNames;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -179,10 +179,7 @@ public final class ExportJob {
   }
 
   public Result execute() {
-    // Its work as the launcher counts it (bin/lib/jit.sh): the examples' Parquet holds about a tenth of the logs.
-    Lake lake = new Lake(spark, options.lakeDir);
-    long work = lake.exists(TableNames.EXAMPLES) ? 10 * lake.sizeBytes(TableNames.EXAMPLES) : 0;
-    return GeneratedCode.forWork(spark, work, codegenFromBytes, this::compute);
+    return GeneratedCode.forWork(spark, GeneratedCode.examplesWork(new Lake(spark, options.lakeDir)), codegenFromBytes, this::compute);
   }
 
   private Result compute() {

@@ -5,6 +5,7 @@ import dev.toolcalls.pipeline.config.PipelineConfig;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.lake.LakeLock;
 import dev.toolcalls.pipeline.privacy.Pseudonyms;
+import dev.toolcalls.pipeline.spark.GeneratedCode;
 import dev.toolcalls.pipeline.stats.StatsJob;
 import dev.toolcalls.schemas.TableNames;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ public final class ForgetJob {
     this.options = options.validate();
     this.userKey = options.userKey != null ? options.userKey : Pseudonyms.from(config).discordUser(options.userId);
     this.config = config;
+    GeneratedCode.fromBytes(config); // checked before anything is erased: the statistics job after the erasing reads it
   }
 
   public Result execute() {

@@ -146,11 +146,31 @@ public final class Lake {
   }
 
   /**
-   * The bytes of a table's current data files, from its Delta snapshot (the checksum file Delta
-   * writes with each commit, so no Spark job as a rule).
+   * About the bytes of a table's data, for choosing how to run a job (no Spark job): the
+   * {@code tableSizeBytes} of the checksum file Delta writes with each commit, else the sizes of
+   * every Parquet file under the table (removed ones too) as bin/lib/jit.sh counts them.
    */
   public long sizeBytes(String table) {
-    return io.delta.tables.DeltaTable.forPath(spark, path(table)).detail().select("sizeInBytes").first().getLong(0);
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Path dir = new Path(path(table));
+    try {
+      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(hadoop);
+      Path checksum = new Path(dir, String.format("_delta_log/%020d.crc", version(table)));
+      if (fs.exists(checksum)) {
+        try (java.io.InputStream in = fs.open(checksum)) {
+          com.fasterxml.jackson.databind.JsonNode size = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).path("tableSizeBytes");
+          if (size.canConvertToLong()) return size.asLong();
+        }
+      }
+      long bytes = 0;
+      for (org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(dir, true); it.hasNext(); ) {
+        org.apache.hadoop.fs.LocatedFileStatus f = it.next();
+        if (f.getPath().getName().endsWith(".parquet") && !f.getPath().toString().contains("/_delta_log/")) bytes += f.getLen();
+      }
+      return bytes;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read the size of " + table + ": " + e.getMessage(), e);
+    }
   }
 
   /** The latest version of a table: the highest commit file in its _delta_log (no Spark job). */

@@ -13,8 +13,11 @@ import org.apache.spark.sql.internal.SQLConf;
  * number of rows. On a small input the compiling is most of the job (a 1.3 MB extract: 1.3-1.9 s
  * less without it, in turn); on a large one the generated code earns it back (997 MB: about 5 %
  * slower without; the statistics' pass over 24,600 examples: 4-5 s slower). So below conf
- * {@code codegen.from_mb} of work a job runs interpreted: Spark's own evaluators, the same results
- * by Spark's design. What the user set for either setting (conf/, --conf, spark-submit) is left alone.
+ * {@code codegen.from_mb} of work a job runs interpreted: Spark's own evaluators for most of its
+ * expressions (reading a cached Dataset still compiles its column accessor), the same results by
+ * Spark's design. What the user set for either setting (conf/, --conf, spark-submit) is left alone.
+ * For jobs that run one after another on a session (a nightly run's), not side by side: the
+ * settings are the session's, and the first job to finish would unset them under the other.
  */
 public final class GeneratedCode {
   static final String WHOLE_STAGE = SQLConf.WHOLESTAGE_CODEGEN_ENABLED().key();
@@ -28,7 +31,7 @@ public final class GeneratedCode {
   public static long fromBytes(PipelineConfig config) {
     long mb = config.longValue("codegen.from_mb", 8);
     if (mb < 0) throw new dev.toolcalls.pipeline.config.BadInputException("codegen.from_mb must be 0 or more, not " + mb);
-    return mb * 1024 * 1024;
+    return Math.multiplyExact(mb, 1024L * 1024L);
   }
 
   /**
@@ -44,6 +47,14 @@ public final class GeneratedCode {
     } finally {
       INTERPRETED.keySet().forEach(k -> spark.conf().unset(k)); // unset before: back to Spark's defaults
     }
+  }
+
+  /**
+   * The work of a job that reads the whole examples table (export, stats), about as bin/lib/jit.sh
+   * counts it: ten times its Parquet bytes, which hold about a tenth of the logs they came from.
+   */
+  public static long examplesWork(dev.toolcalls.pipeline.lake.Lake lake) {
+    return lake.exists(dev.toolcalls.schemas.TableNames.EXAMPLES) ? 10 * lake.sizeBytes(dev.toolcalls.schemas.TableNames.EXAMPLES) : 0;
   }
 
   /** Neither setting was given (so each holds Spark's default): ours to choose. */

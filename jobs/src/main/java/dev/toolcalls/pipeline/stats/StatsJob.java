@@ -1,6 +1,5 @@
 package dev.toolcalls.pipeline.stats;
 
-import dev.toolcalls.pipeline.spark.GeneratedCode;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
@@ -10,6 +9,7 @@ import dev.toolcalls.pipeline.enrich.Enrichments;
 import dev.toolcalls.pipeline.job.StageTimer;
 import dev.toolcalls.pipeline.lake.Lake;
 import dev.toolcalls.pipeline.privacy.Scrubber;
+import dev.toolcalls.pipeline.spark.GeneratedCode;
 import dev.toolcalls.schemas.StatsSchemas;
 import dev.toolcalls.schemas.TableNames;
 import io.delta.tables.DeltaTable;
@@ -98,10 +98,7 @@ public final class StatsJob {
   }
 
   public Result execute() {
-    // Its work as the launcher counts it (bin/lib/jit.sh): the examples' Parquet holds about a tenth of the logs.
-    Lake lake = new Lake(spark, options.lakeDir);
-    long work = lake.exists(TableNames.EXAMPLES) ? 10 * lake.sizeBytes(TableNames.EXAMPLES) : 0;
-    return GeneratedCode.forWork(spark, work, codegenFromBytes, this::compute);
+    return GeneratedCode.forWork(spark, GeneratedCode.examplesWork(new Lake(spark, options.lakeDir)), codegenFromBytes, this::compute);
   }
 
   private Result compute() {

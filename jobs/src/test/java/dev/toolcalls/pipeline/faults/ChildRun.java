@@ -37,8 +37,9 @@ final class ChildRun implements AutoCloseable {
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("--conf", "spark.master=local[2]", "--conf", "spark.sql.shuffle.partitions=2"));
     // No generated code, as in the tests' own session: a cold JVM's tiny run spends more compiling
-    // each query than running it (a 1.3 MB run 35-45 s against 43-55 s, in turn). What a kill
-    // leaves on disk does not depend on it.
+    // each query than running it (a 1.3 MB run 35-45 s against 43-55 s, in turn). The product does
+    // the same below codegen.from_mb; set here so the runs do not depend on that setting. What a
+    // kill leaves on disk does not depend on it.
     for (String setting : SparkTestBase.NO_GENERATED_CODE) cmd.addAll(List.of("--conf", setting));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(System.getProperty("user.dir"))).redirectErrorStream(true).redirectOutput(log.toFile());
     return new ChildRun(pb.start(), log);
