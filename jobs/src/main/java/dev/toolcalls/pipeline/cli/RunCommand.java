@@ -86,7 +86,10 @@ public final class RunCommand implements Callable<Integer> {
       if (was != null && was.equals(now)) {
         lines.put(table, String.format("    %-12s unchanged (version %d)", table, now));
       } else if (was == null) {
-        counts.put("count " + table, () -> lines.put(table, String.format("    %-12s created: %d rows (version %d)", table, l.read(table).count(), now)));
+        // A table created by this run in one commit: its rows are in that commit's file statistics (no Spark job).
+        java.util.OptionalLong logged = now == 0 ? l.rowsAddedBy(table, 0) : java.util.OptionalLong.empty();
+        if (logged.isPresent()) lines.put(table, created(table, logged.getAsLong(), now));
+        else counts.put("count " + table, () -> lines.put(table, created(table, l.read(table).count(), now)));
       } else {
         counts.put("diff " + table, () -> {
           DiffJob.Result d = new DiffJob(spark, inputs.lake, table, was, now, 0).execute();
@@ -119,6 +122,10 @@ public final class RunCommand implements Callable<Integer> {
       return PipelineCli.EXIT_FAILED;
     }
     return PipelineCli.EXIT_OK;
+  }
+
+  private static String created(String table, long rows, long version) {
+    return String.format("    %-12s created: %d rows (version %d)", table, rows, version);
   }
 
   private static Map<String, Long> versions(Lake l) {

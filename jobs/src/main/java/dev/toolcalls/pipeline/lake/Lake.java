@@ -173,6 +173,30 @@ public final class Lake {
     }
   }
 
+  /**
+   * The rows a commit added, from its file (the {@code numRecords} Delta keeps in each added file's
+   * statistics), without a Spark job; empty when an added file has no such figure. For version 0,
+   * the rows of the table as created.
+   */
+  public java.util.OptionalLong rowsAddedBy(String table, long version) {
+    Path commit = new Path(path(table), String.format("_delta_log/%020d.json", version));
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    long rows = 0;
+    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit), java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        com.fasterxml.jackson.databind.JsonNode add = json.readTree(line).path("add");
+        if (add.isMissingNode()) continue;
+        com.fasterxml.jackson.databind.JsonNode n = add.path("stats").isTextual() ? json.readTree(add.path("stats").asText()).path("numRecords") : null;
+        if (n == null || !n.canConvertToLong()) return java.util.OptionalLong.empty();
+        rows += n.asLong();
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot read commit " + version + " of " + table + ": " + e.getMessage(), e);
+    }
+    return java.util.OptionalLong.of(rows);
+  }
+
   /** The latest version of a table: the highest commit file in its _delta_log (no Spark job). */
   public long version(String table) {
     try {
