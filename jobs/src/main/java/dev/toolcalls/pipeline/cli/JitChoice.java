@@ -23,8 +23,6 @@ final class JitChoice {
   static final String C2_FLAGS_OPTION = "-Dpipeline.jit.c2Flags=";
   static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
   private static final Set<String> READ_WHOLE_LAKE = Set.of("run", "export", "stats");
-  /** Compressed Parquet holds about a tenth of the log bytes it came from. */
-  private static final int LAKE_WEIGHT = 10;
 
   private JitChoice() {}
 
@@ -88,7 +86,7 @@ final class JitChoice {
       bytes += size(options.get("--journals"), List.of(".md"), null, null);
       bytes += size(options.get("--sessions"), List.of(".jsonl"), null, null);
     }
-    if (lake != null && READ_WHOLE_LAKE.contains(command)) bytes += LAKE_WEIGHT * size(Path.of(lake, "examples").toString(), List.of(".parquet"), null, null);
+    if (lake != null && READ_WHOLE_LAKE.contains(command)) bytes += dev.toolcalls.pipeline.spark.GeneratedCode.LOG_BYTES_PER_EXAMPLES_BYTE * size(Path.of(lake, "examples").toString(), List.of(".parquet"), null, null);
     return bytes;
   }
 

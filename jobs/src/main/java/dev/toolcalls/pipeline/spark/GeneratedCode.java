@@ -23,7 +23,12 @@ public final class GeneratedCode {
   static final String WHOLE_STAGE = SQLConf.WHOLESTAGE_CODEGEN_ENABLED().key();
   static final String FACTORY_MODE = SQLConf.CODEGEN_FACTORY_MODE().key();
   /** The interpreted settings: no whole-stage code, and Spark's interpreted projections and predicates. */
-  static final Map<String, String> INTERPRETED = Map.of(WHOLE_STAGE, "false", FACTORY_MODE, "NO_CODEGEN");
+  public static final Map<String, String> INTERPRETED = Map.of(WHOLE_STAGE, "false", FACTORY_MODE, "NO_CODEGEN");
+  /**
+   * Log bytes per byte of the examples table: its compressed Parquet holds about a tenth of the logs
+   * it came from. The launcher's estimate of a run's work (bin/lib/jit.sh, JitChoice) uses it too.
+   */
+  public static final int LOG_BYTES_PER_EXAMPLES_BYTE = 10;
 
   private GeneratedCode() {}
 
@@ -49,12 +54,9 @@ public final class GeneratedCode {
     }
   }
 
-  /**
-   * The work of a job that reads the whole examples table (export, stats), about as bin/lib/jit.sh
-   * counts it: ten times its Parquet bytes, which hold about a tenth of the logs they came from.
-   */
+  /** The work of a job that reads the whole examples table (export, stats), about as bin/lib/jit.sh counts it. */
   public static long examplesWork(dev.toolcalls.pipeline.lake.Lake lake) {
-    return lake.exists(dev.toolcalls.schemas.TableNames.EXAMPLES) ? 10 * lake.sizeBytes(dev.toolcalls.schemas.TableNames.EXAMPLES) : 0;
+    return lake.exists(dev.toolcalls.schemas.TableNames.EXAMPLES) ? LOG_BYTES_PER_EXAMPLES_BYTE * lake.sizeBytes(dev.toolcalls.schemas.TableNames.EXAMPLES) : 0;
   }
 
   /** Neither setting was given (so each holds Spark's default): ours to choose. */

@@ -86,9 +86,9 @@ class StandaloneClusterIT extends SparkTestBase {
     // the optimising compiler (as bin/pipeline does for small runs).
     // Generated code set on explicitly: the jobs would run these tiny inputs interpreted (GeneratedCode),
     // as this JVM's session does, and the comparison is to hold for both.
-    List<String> conf = List.of("spark.ui.enabled=false", "spark.executor.memory=512m", "spark.sql.shuffle.partitions=4",
-        "spark.databricks.delta.snapshotPartitions=2", "spark.executor.extraJavaOptions=" + QUICK_START,
-        "spark.sql.codegen.wholeStage=true", "spark.sql.codegen.factoryMode=FALLBACK");
+    List<String> conf = new java.util.ArrayList<>(List.of("spark.ui.enabled=false", "spark.executor.memory=512m", "spark.sql.shuffle.partitions=4",
+        "spark.databricks.delta.snapshotPartitions=2", "spark.executor.extraJavaOptions=" + QUICK_START));
+    conf.addAll(WITH_GENERATED_CODE);
     Path log = DIR.resolve("driver-" + name + ".log");
     Files.createDirectories(DIR.resolve("driver"));
     Process p = cluster.processBuilder(cluster.submitCommand("1g", List.of(QUICK_START), conf, APP_JAR, PipelineCli.class.getName(), args))

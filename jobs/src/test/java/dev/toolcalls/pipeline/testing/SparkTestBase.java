@@ -46,9 +46,15 @@ public abstract class SparkTestBase {
    * ({@link #generatedCode}), and StandaloneClusterIT's drivers and executors run with it and must
    * give this session's rows and bytes.
    */
-  public static final List<String> NO_GENERATED_CODE = List.of("spark.sql.codegen.wholeStage=false", "spark.sql.codegen.factoryMode=NO_CODEGEN");
+  public static final List<String> NO_GENERATED_CODE = settings(dev.toolcalls.pipeline.spark.GeneratedCode.INTERPRETED);
   /** The settings of {@link #NO_GENERATED_CODE}, with Spark's own defaults (generated code on). */
   private static final java.util.Map<String, String> GENERATED_CODE = java.util.Map.of("spark.sql.codegen.wholeStage", "true", "spark.sql.codegen.factoryMode", "FALLBACK");
+  /** Generated code set on explicitly, as {@code key=value} settings (StandaloneClusterIT's cluster runs). */
+  public static final List<String> WITH_GENERATED_CODE = settings(GENERATED_CODE);
+
+  private static List<String> settings(java.util.Map<String, String> values) {
+    return values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+  }
   private static java.util.Map<String, String> codegenBefore;
 
   /**
