@@ -40,23 +40,57 @@ public final class StatsSchemas {
   /** Buckets of the quality histogram: [0, 0.1), ..., [0.8, 0.9), [0.9, 1.0] (the last one holds 1.0). */
   public static final int HISTOGRAM_BUCKETS = 10;
 
+  /** The day levels a day summary row belongs to, and the reviews of a day (coverage's "before"). */
+  public static final List<String> DAY_LEVELS = List.of(LEVEL_DAY_SOURCE_TYPE_TASK, LEVEL_DAY, LEVEL_DAY_TAG, LEVEL_DAY_TOOL, LEVEL_DAY_REDACTION);
+  public static final String LEVEL_DAY_REVIEWS = "day_reviews";
+
   /**
-   * Accuracy passed to {@code percentile_approx}: the rank of a returned percentile is within
-   * n / ACCURACY of the exact one (relative error 1/10000); a group of fewer than 10000 examples
-   * gets the exact value (an element of the group).
+   * What each rollup level (day null) merges: the rows of one day level over every day. Every
+   * statistic of a rollup is computed from the day summaries, never from the examples again.
    */
-  public static final int PERCENTILE_ACCURACY = 10_000;
+  public static final java.util.Map<String, String> ROLLUP_OF_DAY_LEVEL = java.util.Map.of(
+      LEVEL_DAY, LEVEL_ALL_DAYS, LEVEL_DAY_TAG, LEVEL_TAG, LEVEL_DAY_TOOL, LEVEL_TOOL, LEVEL_DAY_REDACTION, LEVEL_REDACTION);
+
+  /**
+   * How the day summaries are computed; a summary table noted with another format (an older
+   * release) is recomputed whole. Raise it with any change to what a summary row holds or means.
+   */
+  public static final int DAY_SUMMARIES_FORMAT = 1;
+
+  /**
+   * {@code stats_day_summaries} (internal; the statistics tables are computed from it): per day
+   * level, day, group and value ({@code quality} for quality levels, {@code calls} per turn for
+   * tool levels), counts and sums that add up across days. Percentiles, minimum, maximum, standard
+   * deviation and histogram come exactly from the value counts, so a rollup over all days merges
+   * stored day rows and a nightly run recomputes only the days whose examples or reviews changed.
+   * {@code day_reviews} rows hold a day's reviewed examples before and after review.
+   */
+  public static final StructType DAY_SUMMARIES =
+      createStructType(
+          withLevelKeys(
+              createStructField("tool", StringType, true),
+              createStructField("redaction_type", StringType, true),
+              createStructField("quality", DoubleType, true),
+              createStructField("calls", org.apache.spark.sql.types.DataTypes.IntegerType, true),
+              createStructField("examples", LongType, false),
+              createStructField("errors", LongType, false),
+              createStructField("tokens_sum", LongType, true),
+              createStructField("tokens_counted", LongType, false),
+              createStructField("reviewed", LongType, false),
+              createStructField("added", LongType, false),
+              createStructField("turns", LongType, false),
+              createStructField("call_errors", LongType, true),
+              createStructField("retries", LongType, true),
+              createStructField("redactions", LongType, true),
+              createStructField("changed", LongType, true),
+              createStructField("marked_negative", LongType, true),
+              createStructField("quality_before_sum", DoubleType, true),
+              createStructField("quality_after_sum", DoubleType, true)));
 
   /** {@code quality_stats}: quality_score of training_examples per level. */
   public static final StructType QUALITY_STATS =
       createStructType(
-          List.of(
-              createStructField(GROUPING, StringType, false),
-              createStructField(DAY, DateType, true),
-              createStructField("source", StringType, true),
-              createStructField("example_type", StringType, true),
-              createStructField("task_type", StringType, true),
-              createStructField("tag", StringType, true),
+          withLevelKeys(
               createStructField("examples", LongType, false),
               createStructField("errors", LongType, false),
               createStructField("mean", DoubleType, true),
@@ -123,6 +157,19 @@ public final class StatsSchemas {
               createStructField("tag_tvd", DoubleType, true),
               createStructField("drift", BooleanType, false),
               createStructField("drift_reasons", createArrayType(StringType, true), false)));
+
+  /** The level and the group columns quality_stats and the day summaries start with, then {@code more}. */
+  private static List<org.apache.spark.sql.types.StructField> withLevelKeys(org.apache.spark.sql.types.StructField... more) {
+    List<org.apache.spark.sql.types.StructField> fields = new java.util.ArrayList<>(List.of(
+        createStructField(GROUPING, StringType, false),
+        createStructField(DAY, DateType, true),
+        createStructField("source", StringType, true),
+        createStructField("example_type", StringType, true),
+        createStructField("task_type", StringType, true),
+        createStructField("tag", StringType, true)));
+    fields.addAll(List.of(more));
+    return fields;
+  }
 
   private StatsSchemas() {}
 }

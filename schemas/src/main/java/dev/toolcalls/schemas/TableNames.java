@@ -19,6 +19,12 @@ public final class TableNames {
    */
   public static final String IDENTITIES = "identities";
 
+  /**
+   * Mergeable per-day counts the statistics tables are computed from (see StatsSchemas): internal,
+   * not in {@link #ALL}; kept by {@code maintain} like every table.
+   */
+  public static final String STATS_DAY_SUMMARIES = "stats_day_summaries";
+
   /** The view: examples with every enrichment applied, plus the examples reviews added. */
   public static final String TRAINING_EXAMPLES = "training_examples";
 
@@ -31,8 +37,8 @@ public final class TableNames {
    */
   public static final List<String> STATISTICS = List.of(QUALITY_STATS, TOOL_STATS, ENRICHMENT_COVERAGE, QUALITY_DRIFT);
 
-  /** Every table, the owners-only {@link #IDENTITIES} included (table upkeep, deletion on request). */
-  public static final List<String> ALL_WITH_IDENTITIES = java.util.stream.Stream.concat(ALL.stream(), java.util.stream.Stream.of(IDENTITIES)).toList();
+  /** Every table, the owners-only {@link #IDENTITIES} and the internal {@link #STATS_DAY_SUMMARIES} included (table upkeep, deletion on request). */
+  public static final List<String> ALL_WITH_IDENTITIES = java.util.stream.Stream.concat(ALL.stream(), java.util.stream.Stream.of(IDENTITIES, STATS_DAY_SUMMARIES)).toList();
 
   private TableNames() {}
 }

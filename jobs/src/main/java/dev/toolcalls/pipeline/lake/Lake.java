@@ -174,6 +174,36 @@ public final class Lake {
   }
 
   /**
+   * About the bytes of the data files of a partitioned table whose partition {@code column} has a
+   * value {@code values} accepts (null for the null partition), from one recursive listing: no Spark
+   * job; files of older versions not yet vacuumed count too, as in {@link #sizeBytes}.
+   */
+  public long sizeBytesWhere(String table, String column, java.util.function.Predicate<String> values) {
+    Path dir = new Path(path(table));
+    String prefix = column + "=";
+    long bytes = 0;
+    try {
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(dir, true); it.hasNext(); ) {
+        org.apache.hadoop.fs.LocatedFileStatus f = it.next();
+        if (!f.getPath().getName().endsWith(".parquet")) continue;
+        for (Path p = f.getPath().getParent(); p != null && !p.equals(dir); p = p.getParent()) {
+          if (!p.getName().startsWith(prefix)) continue;
+          String value = org.apache.hadoop.fs.Path.getPathWithoutSchemeAndAuthority(p).getName().substring(prefix.length());
+          value = "__HIVE_DEFAULT_PARTITION__".equals(value) ? null : org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(value);
+          if (values.test(value)) bytes += f.getLen();
+          break;
+        }
+      }
+      return bytes;
+    } catch (FileNotFoundException gone) {
+      return 0;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the size of " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * The rows a commit added, from its file (the {@code numRecords} Delta keeps in each added file's
    * statistics), without a Spark job; empty when an added file has no such figure. For version 0,
    * the rows of the table as created.
@@ -195,6 +225,35 @@ public final class Lake {
       throw new IllegalStateException("cannot read commit " + version + " of " + table + ": " + e.getMessage(), e);
     }
     return java.util.OptionalLong.of(rows);
+  }
+
+  /**
+   * The note ({@code userMetadata}) of a table's commit, from its commit file without a Spark job;
+   * null when the commit has none or its file is gone (log clean-up).
+   */
+  public String commitNote(String table, long version) {
+    Path commit = new Path(path(table), String.format("_delta_log/%020d.json", version));
+    ObjectMapper json = new ObjectMapper();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(
+        commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        JsonNode note = line.isBlank() ? null : json.readTree(line).path("commitInfo").path("userMetadata");
+        if (note != null && note.isTextual()) return note.asText();
+      }
+      return null;
+    } catch (FileNotFoundException gone) {
+      return null;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read commit " + version + " of " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The Delta table id (its metadata's, new for a table deleted and created again), to tell that
+   * versions noted earlier belong to the same table.
+   */
+  public String tableId(String table) {
+    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(table)).update(false, scala.Option.empty(), scala.Option.empty()).metadata().id();
   }
 
   /** The latest version of a table: the highest commit file in its _delta_log (no Spark job). */

@@ -43,6 +43,22 @@ public final class Scrubber implements Serializable {
     return new Scrubber(Redactor.from(config), Pseudonyms.from(config));
   }
 
+  /**
+   * A digest of the patterns and the key (what scrubbed labels and hit counts depend on), for
+   * telling whether statistics stored earlier were computed under the same ones.
+   */
+  public String fingerprint() {
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(this);
+      }
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()), 0, 8);
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot digest the privacy settings: " + e.getMessage(), e);
+    }
+  }
+
   public List<String> types() {
     return redactor.types();
   }
