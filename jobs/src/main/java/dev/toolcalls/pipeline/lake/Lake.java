@@ -209,19 +209,17 @@ public final class Lake {
    * the rows of the table as created.
    */
   public java.util.OptionalLong rowsAddedBy(String table, long version) {
-    Path commit = new Path(path(table), String.format("_delta_log/%020d.json", version));
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    ObjectMapper json = new ObjectMapper();
     long rows = 0;
-    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-        commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit), java.nio.charset.StandardCharsets.UTF_8))) {
-      for (String line; (line = in.readLine()) != null; ) {
-        com.fasterxml.jackson.databind.JsonNode add = json.readTree(line).path("add");
+    try {
+      for (JsonNode action : commitActions(table, version)) {
+        JsonNode add = action.path("add");
         if (add.isMissingNode()) continue;
-        com.fasterxml.jackson.databind.JsonNode n = add.path("stats").isTextual() ? json.readTree(add.path("stats").asText()).path("numRecords") : null;
+        JsonNode n = add.path("stats").isTextual() ? json.readTree(add.path("stats").asText()).path("numRecords") : null;
         if (n == null || !n.canConvertToLong()) return java.util.OptionalLong.empty();
         rows += n.asLong();
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("cannot read commit " + version + " of " + table + ": " + e.getMessage(), e);
     }
     return java.util.OptionalLong.of(rows);
@@ -232,13 +230,10 @@ public final class Lake {
    * null when the commit has none or its file is gone (log clean-up).
    */
   public String commitNote(String table, long version) {
-    Path commit = new Path(path(table), String.format("_delta_log/%020d.json", version));
-    ObjectMapper json = new ObjectMapper();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(
-        commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit), StandardCharsets.UTF_8))) {
-      for (String line; (line = in.readLine()) != null; ) {
-        JsonNode note = line.isBlank() ? null : json.readTree(line).path("commitInfo").path("userMetadata");
-        if (note != null && note.isTextual()) return note.asText();
+    try {
+      for (JsonNode action : commitActions(table, version)) {
+        JsonNode note = action.path("commitInfo").path("userMetadata");
+        if (note.isTextual()) return note.asText();
       }
       return null;
     } catch (FileNotFoundException gone) {
@@ -246,6 +241,23 @@ public final class Lake {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read commit " + version + " of " + table + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The actions of one commit, read from its file in the table's _delta_log (one JSON object a
+   * line; blank lines skipped) on the driver; FileNotFoundException when the file is gone.
+   */
+  private List<JsonNode> commitActions(String table, long version) throws IOException {
+    Path commit = new Path(path(table), String.format("_delta_log/%020d.json", version));
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> actions = new ArrayList<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(
+        commit.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(commit), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        if (!line.isBlank()) actions.add(json.readTree(line));
+      }
+    }
+    return actions;
   }
 
   /**
@@ -307,27 +319,24 @@ public final class Lake {
    */
   public Optional<Set<Map<String, String>>> partitionsChangedBetween(String table, long versionA, long versionB) {
     Set<Map<String, String>> touched = new LinkedHashSet<>();
-    ObjectMapper json = new ObjectMapper();
     try {
-      FileSystem fs = new Path(path(table)).getFileSystem(spark.sparkContext().hadoopConfiguration());
       for (long v = Math.min(versionA, versionB) + 1; v <= Math.max(versionA, versionB); v++) {
-        Path commit = new Path(path(table), String.format("_delta_log/%020d.json", v));
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
-          for (String line; (line = in.readLine()) != null; ) {
-            if (line.isBlank()) continue;
-            JsonNode action = json.readTree(line);
-            if (action.has("metaData")) return Optional.empty();
-            JsonNode file = action.has("add") ? action.get("add") : action.get("remove");
-            if (file == null) continue;
-            JsonNode values = file.get("partitionValues");
-            if (values == null || !values.isObject()) return Optional.empty();
-            Map<String, String> partition = new LinkedHashMap<>();
-            // The protocol: an empty string is a null partition value of any type.
-            values.fields().forEachRemaining(f -> partition.put(f.getKey(), f.getValue().isNull() || f.getValue().asText().isEmpty() ? null : f.getValue().asText()));
-            touched.add(partition);
-          }
+        List<JsonNode> actions;
+        try {
+          actions = commitActions(table, v);
         } catch (FileNotFoundException gone) {
           return Optional.empty(); // cleaned up with the log's old entries
+        }
+        for (JsonNode action : actions) {
+          if (action.has("metaData")) return Optional.empty();
+          JsonNode file = action.has("add") ? action.get("add") : action.get("remove");
+          if (file == null) continue;
+          JsonNode values = file.get("partitionValues");
+          if (values == null || !values.isObject()) return Optional.empty();
+          Map<String, String> partition = new LinkedHashMap<>();
+          // The protocol: an empty string is a null partition value of any type.
+          values.fields().forEachRemaining(f -> partition.put(f.getKey(), f.getValue().isNull() || f.getValue().asText().isEmpty() ? null : f.getValue().asText()));
+          touched.add(partition);
         }
       }
     } catch (IOException e) {

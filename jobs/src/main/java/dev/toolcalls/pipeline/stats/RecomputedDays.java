@@ -91,15 +91,16 @@ public record RecomputedDays(boolean all, SortedSet<String> days, boolean nullDa
 
   /**
    * What to recompute for summaries to match {@code inputs} (the tables' versions this run reads),
-   * under the privacy settings {@code privacy} (Scrubber's fingerprint).
+   * under the privacy settings {@code privacy} (Scrubber's fingerprint), from the examples table
+   * whose Delta id is {@code examplesTableId}.
    */
-  static RecomputedDays plan(SparkSession spark, Lake lake, Map<String, Long> inputs, String privacy, String since) {
+  static RecomputedDays plan(SparkSession spark, Lake lake, Map<String, Long> inputs, String privacy, String examplesTableId, String since) {
     String table = TableNames.STATS_DAY_SUMMARIES;
     if (!lake.exists(table)) return all("no day summaries yet");
     JsonNode note = read(lake.commitNote(table, lake.version(table)));
     if (note == null || note.path("format").asInt(-1) != StatsSchemas.DAY_SUMMARIES_FORMAT) return all("the day summaries were computed by another release");
     if (!privacy.equals(note.path("privacy").asText())) return all("the privacy settings changed: conf/privacy.yaml or the pseudonym key");
-    if (!lake.tableId(TableNames.EXAMPLES).equals(note.path("examples_table_id").asText())) return all("the examples table was made again");
+    if (!examplesTableId.equals(note.path("examples_table_id").asText())) return all("the examples table was made again");
     Map<String, Long> noted = new LinkedHashMap<>();
     note.path("input_versions").fields().forEachRemaining(f -> noted.put(f.getKey(), f.getValue().asLong()));
     long was = noted.getOrDefault(TableNames.EXAMPLES, -1L), now = inputs.get(TableNames.EXAMPLES);

@@ -124,16 +124,19 @@ public final class StatsJob {
       Enrichments.registerTrainingView(spark, Lake.asOf(TableNames.EXAMPLES, inputs.get(TableNames.EXAMPLES)),
           enrichments ? Lake.asOf(TableNames.ENRICHMENTS, inputs.get(TableNames.ENRICHMENTS)) : null);
       registerPrivacy(scrubber);
+      // What the stored summaries must have been computed under to be reused, and what a new commit of them notes.
+      String privacy = scrubber.fingerprint();
+      String examplesTableId = lake.tableId(TableNames.EXAMPLES);
 
       // Generated code or interpreted (see GeneratedCode): the pass by the bytes of the days it
       // reads; all else reads only day summaries (a few rows per day and group), always small
       // work: dozens of small Spark jobs that would otherwise each compile their code (a month's
       // merge and writes in a fresh JVM: 27 -> 20 s).
       RecomputedDays days = timer.time("which days changed",
-          () -> GeneratedCode.forWork(spark, 0, codegenFromBytes, () -> RecomputedDays.plan(spark, lake, inputs, scrubber.fingerprint(), options.since)));
+          () -> GeneratedCode.forWork(spark, 0, codegenFromBytes, () -> RecomputedDays.plan(spark, lake, inputs, privacy, examplesTableId, options.since)));
       if (!days.none()) {
         timer.time("one pass over training_examples (days to recompute)",
-            () -> GeneratedCode.forWork(spark, passWork(lake, days), codegenFromBytes, () -> writeDaySummaries(lake, days, inputs, runId)));
+            () -> GeneratedCode.forWork(spark, passWork(lake, days), codegenFromBytes, () -> writeDaySummaries(lake, days, inputs, RecomputedDays.note(runId, inputs, privacy, examplesTableId))));
       }
       return GeneratedCode.forWork(spark, 0, codegenFromBytes, () -> statistics(lake, inputs, days, runId, timer));
     } finally {
@@ -186,11 +189,10 @@ public final class StatsJob {
    * Computes the summaries of the days to recompute from training_examples (and the reviews of
    * those days) and writes them in one commit: the whole table, or in place of those days' rows.
    */
-  private Void writeDaySummaries(Lake lake, RecomputedDays days, Map<String, Long> inputs, String runId) {
+  private Void writeDaySummaries(Lake lake, RecomputedDays days, Map<String, Long> inputs, String note) {
     String which = days.predicate(ExamplesSchema.EVENT_DATE);
     Dataset<Row> rows = spark.sql(StatsSql.daySummaries(which));
     if (inputs.containsKey(TableNames.ENRICHMENTS)) rows = rows.unionByName(spark.sql(StatsSql.dayReviewSummaries(inputs.get(TableNames.EXAMPLES), which)));
-    String note = RecomputedDays.note(runId, inputs, scrubber.fingerprint(), lake.tableId(TableNames.EXAMPLES));
     // A few rows per day and group: one file per commit.
     var writer = conform(rows, StatsSchemas.DAY_SUMMARIES).coalesce(1).write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", note);
     writer = days.all() ? writer.option("overwriteSchema", "true") : writer.option("replaceWhere", days.predicate(StatsSchemas.DAY));
