@@ -1,11 +1,15 @@
 package dev.toolcalls.pipeline.export;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolcalls.pipeline.config.BadInputException;
@@ -33,15 +37,13 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StringType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
@@ -209,12 +211,16 @@ public final class ExportJob {
       throw new BadInputException("cannot use " + options.outDir + ": " + e.getMessage(), e);
     }
     Splits.SplitBy splitBy = options.splitBy != null ? options.splitBy : Splits.SplitBy.parse(config.string("export.split_by", "session"));
-    Dataset<Row> flagged = select(minQuality).persist(StorageLevel.MEMORY_AND_DISK());
+    Selected selected = select(minQuality);
+    Dataset<Row> flagged = selected.flagged().persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> chosen = null;
     try {
       Row c = flagged.selectExpr("count_if(NOT over_max_tokens)", "count_if(duplicate AND NOT over_max_tokens)", "count_if(over_max_tokens)").first();
-      long duplicates = c.getLong(1);
-      long overMaxTokens = c.getLong(2);
+      // The stored duplicates were left out before scrubbing: counted here as the duplicates they are.
+      StoredDuplicates stored = selected.storedDuplicates();
+      long duplicates = c.getLong(1) + stored.all() - stored.overMaxTokens();
+      long overMaxTokens = c.getLong(2) + stored.overMaxTokens();
+      long exported = c.getLong(0) - c.getLong(1);
       // Split before the --max-tokens limit applies, so a limit never moves an example from one split
       // to the other; duplicates are left out of it: they are dropped, so they tie no groups together.
       chosen = Splits.assign(flagged.where("NOT duplicate"), splitBy, fraction, SPLIT, TRAIN, VALIDATION).persist(StorageLevel.MEMORY_AND_DISK());
@@ -222,7 +228,7 @@ public final class ExportJob {
       // A handful of rows: one per type found.
       Map<String, Long> redactions = new TreeMap<>();
       for (Row r : kept.selectExpr("explode(" + REDACTIONS + ")").groupBy("key").sum("value").collectAsList()) redactions.put(r.getString(0), r.getLong(1));
-      Dataset<Row> unique = kept.drop("duplicate", "dedupe_key", "over_max_tokens", REDACTIONS);
+      Dataset<Row> unique = kept.drop("duplicate", "over_max_tokens", REDACTIONS);
       Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
       Map<String, Map<String, Long>> manifestCounts = new LinkedHashMap<>();
       Map<String, Map<String, Long>> losses = new LinkedHashMap<>();
@@ -249,14 +255,15 @@ public final class ExportJob {
       } finally {
         all.unpersist();
       }
-      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, splitBy, c.getLong(0) - duplicates, duplicates, overMaxTokens, manifestCounts, losses, redactions);
+      writeManifest(fs, new Path(staging, "manifest.json"), versions, minQuality, fraction, splitBy, exported, duplicates, overMaxTokens, manifestCounts, losses, redactions);
       publish(fs, staging, out);
-      return new Result(out.toString(), splitBy.label(), fraction, c.getLong(0) - duplicates, duplicates, overMaxTokens, counts, losses, redactions, versions, asOf == null ? null : asOf.file());
+      return new Result(out.toString(), splitBy.label(), fraction, exported, duplicates, overMaxTokens, counts, losses, redactions, versions, asOf == null ? null : asOf.file());
     } catch (IOException e) {
       throw new IllegalStateException("export to " + out + " failed: " + e.getMessage(), e);
     } finally {
       if (chosen != null) chosen.unpersist();
       flagged.unpersist();
+      selected.storedFirsts().unpersist();
       deleteQuietly(fs, staging);
       jsc.clearJobGroup();
     }
@@ -276,8 +283,18 @@ public final class ExportJob {
     Enrichments.registerTrainingView(spark, Lake.asOf(TableNames.EXAMPLES, examples), enrichments == null ? null : Lake.asOf(TableNames.ENRICHMENTS, enrichments));
   }
 
-  /** The examples to export, scrubbed, with which are exact duplicates of a kept one and which are over --max-tokens. */
-  private Dataset<Row> select(double minQuality) {
+  /**
+   * What {@link #select} finds: the examples to export, scrubbed, with which are exact duplicates of
+   * a kept one and which are over --max-tokens ({@code flagged}); the examples identical as stored
+   * to one with a smaller id are not among them, only counted ({@code storedDuplicates}).
+   * {@code storedFirsts} is persisted: unpersist it when done.
+   */
+  private record Selected(Dataset<Row> flagged, Dataset<Row> storedFirsts, StoredDuplicates storedDuplicates) {}
+
+  /** Examples identical as stored to one with a smaller id: how many, and how many of them are over --max-tokens. */
+  private record StoredDuplicates(long all, long overMaxTokens) {}
+
+  private Selected select(double minQuality) {
     Dataset<Row> t = spark.table(TableNames.TRAINING_EXAMPLES);
     // A negative's low score is its point: when negatives are asked for, the floor does not apply to them.
     t = options.includeNegatives
@@ -286,38 +303,57 @@ public final class ExportJob {
     if (!options.types.isEmpty()) t = t.where(col("example_type").isin(options.types.toArray()));
     if (!options.sources.isEmpty()) t = t.where(col("source").isin(options.sources.toArray()));
     if (options.since != null) t = t.where(col("event_date").geq(lit(options.since).cast("date")));
-    // Examples identical as stored are found first and not scrubbed (scrubbing runs regular
-    // expressions over every text: the export's dearest step): dropped anyway, they are passed on
-    // with their long texts emptied. Identical stored texts scrub to identical texts (source
-    // included: it decides what counts as chat), so the duplicates found below are the same.
+    t = t.withColumn("over_max_tokens", options.maxTokens == null ? lit(false) : expr("coalesce(tokens.total > " + options.maxTokens + ", false)"));
+    // Examples identical as stored are found first and never scrubbed (scrubbing runs regular
+    // expressions over every text: the export's dearest step). Identical stored texts scrub to
+    // identical texts (source included: it decides what counts as chat), so the duplicates found
+    // after scrubbing are the same. They are found without moving the examples: a hash aggregate
+    // gives the smallest id per 128-bit hash of the stored texts (two 64-bit hashes, two seeds),
+    // and the examples are joined to it, broadcast when it is small, as it is on logs that repeat
+    // themselves (a window over the texts shuffled and sorted every example, texts and all).
     String stored = "coalesce(%s, '')";
-    t = t.withColumn(STORED_DUPLICATE, row_number().over(Window.partitionBy(concat_ws("\u001F",
+    Column storedTexts = concat_ws("\u001F",
         col("source"), col("example_type"),
         expr(String.format(stored, "user_message")),
         expr("coalesce(to_json(transform(tool_calls, c -> struct(c.tool, c.arguments))), '')"),
         expr(String.format(stored, "response_text")),
         expr(String.format(stored, "reasoning")), expr(String.format(stored, "problem")), expr(String.format(stored, "root_cause")),
-        expr(String.format(stored, "bad_code")), expr(String.format(stored, "good_code")))).orderBy("id")).gt(1));
+        expr(String.format(stored, "bad_code")), expr(String.format(stored, "good_code")));
+    String[] columns = t.columns();
+    Dataset<Row> hashed = t.withColumn(STORED_HASH_1, xxhash64(storedTexts)).withColumn(STORED_HASH_2, xxhash64(lit(STORED_HASH_SEED), storedTexts));
+    Dataset<Row> firsts = hashed.groupBy(STORED_HASH_1, STORED_HASH_2)
+        .agg(min("id").as(STORED_FIRST), count(lit(1)).as("n"), expr("count_if(over_max_tokens)").as("n_over"), expr("min_by(over_max_tokens, id)").as("first_over"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    // One row: the number of distinct stored texts, the stored duplicates and those of them over --max-tokens.
+    Row sizes = firsts.selectExpr("count(*)", "coalesce(sum(n - 1), 0)", "coalesce(sum(n_over - if(first_over, 1, 0)), 0)").first();
+    Dataset<Row> firstIds = firsts.select(col(STORED_HASH_1).as("f1"), col(STORED_HASH_2).as("f2"), col(STORED_FIRST));
+    long threshold = spark.sessionState().conf().autoBroadcastJoinThreshold();
+    if (threshold >= 0 && sizes.getLong(0) * BYTES_PER_STORED_FIRST <= threshold) firstIds = broadcast(firstIds);
+    t = hashed.join(firstIds, col(STORED_HASH_1).equalTo(col("f1")).and(col(STORED_HASH_2).equalTo(col("f2"))).and(col("id").equalTo(col(STORED_FIRST))))
+        .select(java.util.Arrays.stream(columns).map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
     // Scrubbed before anything else compares texts: examples that differ only in a secret are duplicates.
     t = scrubbed(t);
     String norm = "regexp_replace(trim(coalesce(%s, '')), '\\\\s+', ' ')";
-    t = t.withColumn("dedupe_key", concat_ws("\u001F",
+    Column dedupeKey = concat_ws("\u001F",
         col("example_type"),
         expr(String.format(norm, "user_message")),
         expr("coalesce(to_json(transform(tool_calls, c -> struct(c.tool, " + String.format(norm, "c.arguments") + "))), '')"),
         expr(String.format(norm, "response_text")),
         expr(String.format(norm, "reasoning")), expr(String.format(norm, "problem")), expr(String.format(norm, "root_cause")),
-        expr(String.format(norm, "bad_code")), expr(String.format(norm, "good_code"))));
-    // The stored duplicates sort last, so one never takes the place of the example kept.
-    t = t.withColumn("duplicate", col(STORED_DUPLICATE).or(row_number().over(Window.partitionBy("dedupe_key").orderBy(col(STORED_DUPLICATE), col("id"))).gt(1)));
-    t = t.withColumn("over_max_tokens", options.maxTokens == null ? lit(false) : expr("coalesce(tokens.total > " + options.maxTokens + ", false)"));
-    return t.drop(STORED_DUPLICATE);
+        expr(String.format(norm, "bad_code")), expr(String.format(norm, "good_code")));
+    t = t.withColumn("duplicate", row_number().over(Window.partitionBy(dedupeKey).orderBy("id")).gt(1));
+    return new Selected(t, firsts, new StoredDuplicates(sizes.getLong(1), sizes.getLong(2)));
   }
 
-  /** Set on an example identical as stored to one with a smaller id (see select). */
-  static final String STORED_DUPLICATE = "stored_duplicate";
-  /** What a stored duplicate keeps of its texts through scrubbing: its labels (the rest is emptied, never exported). */
-  private static final Set<String> KEPT_BY_STORED_DUPLICATES = Set.of("id", "source", "example_type", "source_file", "account_id", "user_key", "event_date", "derived_from", "tokens");
+  /** The two hashes of an example's stored texts (see select). */
+  private static final String STORED_HASH_1 = "stored_hash_1";
+  private static final String STORED_HASH_2 = "stored_hash_2";
+  /** Hashed ahead of the texts for the second hash, so that it starts from another seed than the first's fixed 42. */
+  private static final int STORED_HASH_SEED = 0x5eed;
+  /** The smallest id among the examples with the same stored texts. */
+  private static final String STORED_FIRST = "stored_first_id";
+  /** About what one (hash, hash, id) row of the stored firsts takes, to decide whether to broadcast them. */
+  private static final long BYTES_PER_STORED_FIRST = 96;
 
   static final String REDACTIONS = "redactions";
 
@@ -338,13 +374,10 @@ public final class ExportJob {
     private final dev.toolcalls.pipeline.privacy.Scrubber scrubber;
     private final StructType schema;
 
-    private final int storedDuplicate;
-
     ScrubbedRows(java.util.Iterator<Row> rows, dev.toolcalls.pipeline.privacy.Scrubber scrubber, StructType schema) {
       this.rows = rows;
       this.scrubber = scrubber;
       this.schema = schema;
-      this.storedDuplicate = schema.fieldIndex(STORED_DUPLICATE);
     }
 
     @Override
@@ -355,18 +388,8 @@ public final class ExportJob {
     @Override
     public Row next() {
       Map<String, Long> counts = new TreeMap<>();
-      Row in = rows.next();
+      Row clean = scrubber.row(rows.next(), schema, counts);
       Object[] v = new Object[schema.size() + 1];
-      if (in.getBoolean(storedDuplicate)) {
-        for (int i = 0; i < schema.size(); i++) {
-          StructField f = schema.fields()[i];
-          boolean text = f.dataType() instanceof StringType || f.dataType() instanceof ArrayType || f.dataType() instanceof StructType;
-          v[i] = text && f.nullable() && !KEPT_BY_STORED_DUPLICATES.contains(f.name()) ? null : in.get(i);
-        }
-        v[schema.size()] = scala.collection.JavaConverters.mapAsScalaMap(counts);
-        return RowFactory.create(v);
-      }
-      Row clean = scrubber.row(in, schema, counts);
       for (int i = 0; i < schema.size(); i++) v[i] = clean.get(i);
       v[schema.size()] = scala.collection.JavaConverters.mapAsScalaMap(counts);
       return RowFactory.create(v);

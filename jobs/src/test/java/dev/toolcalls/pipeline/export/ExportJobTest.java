@@ -218,7 +218,9 @@ class ExportJobTest extends SparkTestBase {
 
   /**
    * Examples identical as stored are dropped before scrubbing, those identical once scrubbed after
-   * it: either way the example kept is the one with the smallest id, as if all were scrubbed first.
+   * it: either way the example kept is the one with the smallest id, as if all were scrubbed first;
+   * and the ones dropped before scrubbing are counted as duplicates or as over --max-tokens as
+   * the others are.
    */
   @Test
   void duplicatesAsStoredAndOnceScrubbedKeepTheSmallestId() throws IOException {
@@ -258,5 +260,12 @@ class ExportJobTest extends SparkTestBase {
     assertEquals(smallest, mails.get(0).path("id").asText());
     assertEquals("Mail the loot list to <EMAIL>", mails.get(0).path("user_message").asText());
     assertEquals(Map.of("email", 2L), r.redactions()); // the kept example's two addresses, none of the dropped ones'
+    // Every example over --max-tokens: counted there, duplicates as stored included, and as no duplicate.
+    o.outDir = tmp.resolve("out-mail-max-tokens").toString();
+    o.maxTokens = 1;
+    ExportJob.Result over = new ExportJob(spark, PipelineConfig.defaults(), o).execute();
+    assertEquals(4, over.overMaxTokens());
+    assertEquals(0, over.duplicatesDropped());
+    assertEquals(0, over.selected());
   }
 }
