@@ -53,9 +53,10 @@ public final class StatsSchemas {
 
   /**
    * How the day summaries are computed; a summary table noted with another format (an older
-   * release) is recomputed whole. Raise it with any change to what a summary row holds or means.
+   * release) is recomputed whole. Raise it with any change to what a summary row holds or means,
+   * or to what their commit note says (2: the Delta ids of every table read, enrichments too).
    */
-  public static final int DAY_SUMMARIES_FORMAT = 1;
+  public static final int DAY_SUMMARIES_FORMAT = 2;
 
   /**
    * {@code stats_day_summaries} (internal; the statistics tables are computed from it): per day

@@ -226,20 +226,31 @@ public final class Lake {
   }
 
   /**
-   * The note ({@code userMetadata}) of a table's commit, from its commit file without a Spark job;
-   * null when the commit has none or its file is gone (log clean-up).
+   * The note ({@code userMetadata}) of the newest commit of a table that has one, read from the
+   * commit files without a Spark job, passing over the commits after it that changed no data
+   * ({@code maintain}'s OPTIMIZE rewrites files with dataChange=false, VACUUM commits no file):
+   * what the note says of the rows still holds. Null when a commit after it changed data or
+   * metadata, when a commit file is gone (log clean-up), or when no commit has a note.
    */
-  public String commitNote(String table, long version) {
+  public String lastNote(String table) {
     try {
-      for (JsonNode action : commitActions(table, version)) {
-        JsonNode note = action.path("commitInfo").path("userMetadata");
-        if (note.isTextual()) return note.asText();
+      for (long v = version(table); v >= 0; v--) {
+        String note = null;
+        boolean changed = false;
+        for (JsonNode action : commitActions(table, v)) {
+          JsonNode n = action.path("commitInfo").path("userMetadata");
+          if (n.isTextual()) note = n.asText();
+          JsonNode file = action.has("add") ? action.get("add") : action.get("remove");
+          if (action.has("metaData") || (file != null && file.path("dataChange").asBoolean(true))) changed = true;
+        }
+        if (note != null) return note;
+        if (changed) return null;
       }
       return null;
     } catch (FileNotFoundException gone) {
       return null;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read commit " + version + " of " + table + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot read the Delta log of " + table + ": " + e.getMessage(), e);
     }
   }
 
@@ -290,22 +301,30 @@ public final class Lake {
    * versions read).
    */
   public void requireVersion(String table, long version, String where) {
-    String what = table + " version " + version + where;
-    if (!exists(table)) throw new dev.toolcalls.pipeline.config.BadInputException("no " + table + " table in " + root + ", so no " + what);
+    Optional<String> why = whyUnreadable(table, version, table + " version " + version + where);
+    if (why.isPresent()) throw new dev.toolcalls.pipeline.config.BadInputException(why.get());
+  }
+
+  /**
+   * Why {@code table} cannot be read as it was at {@code version} (its message starting with
+   * {@code what}), or empty when it can: see {@link #requireVersion}.
+   */
+  public Optional<String> whyUnreadable(String table, long version, String what) {
+    if (!exists(table)) return Optional.of("no " + table + " table in " + root + ", so no " + what);
     long latest = version(table);
-    if (version > latest) throw new dev.toolcalls.pipeline.config.BadInputException(what + " is not in " + root + ": its latest version is " + latest + " (another lake?)");
+    if (version > latest) return Optional.of(what + " is not in " + root + ": its latest version is " + latest + " (another lake?)");
     String[] files;
     try {
       files = spark.read().format("delta").option("versionAsOf", version).load(path(table)).inputFiles();
     } catch (Exception e) { // Delta's own (a checked AnalysisException to Java): the version's log entries were cleaned up
-      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      throw new dev.toolcalls.pipeline.config.BadInputException(what + " is no longer in the lake: " + why, e);
+      return Optional.of(what + " is no longer in the lake: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
     List<String> missing = missingFiles(files);
     if (!missing.isEmpty()) {
-      throw new dev.toolcalls.pipeline.config.BadInputException(what + " is no longer in the lake: " + missing.size() + " of its " + files.length
+      return Optional.of(what + " is no longer in the lake: " + missing.size() + " of its " + files.length
           + " data files were deleted (VACUUM removes the files only older versions read), e.g. " + missing.get(0));
     }
+    return Optional.empty();
   }
 
   /**

@@ -75,12 +75,12 @@ public record RecomputedDays(boolean all, SortedSet<String> days, boolean nullDa
   }
 
   /** The note stored with each commit of the summaries: what they were computed from and how. */
-  static String note(String runId, Map<String, Long> inputs, String privacy, String examplesTableId) {
+  static String note(String runId, Map<String, Long> inputs, String privacy, Map<String, String> tableIds) {
     Map<String, Object> n = new LinkedHashMap<>();
     n.put("run_id", runId);
     n.put("format", StatsSchemas.DAY_SUMMARIES_FORMAT);
     n.put("privacy", privacy);
-    n.put("examples_table_id", examplesTableId);
+    n.put("table_ids", tableIds);
     n.put("input_versions", inputs);
     try {
       return new ObjectMapper().writeValueAsString(n);
@@ -91,20 +91,32 @@ public record RecomputedDays(boolean all, SortedSet<String> days, boolean nullDa
 
   /**
    * What to recompute for summaries to match {@code inputs} (the tables' versions this run reads),
-   * under the privacy settings {@code privacy} (Scrubber's fingerprint), from the examples table
-   * whose Delta id is {@code examplesTableId}.
+   * under the privacy settings {@code privacy} (Scrubber's fingerprint), from the tables whose
+   * Delta ids are {@code tableIds}.
    */
-  static RecomputedDays plan(SparkSession spark, Lake lake, Map<String, Long> inputs, String privacy, String examplesTableId, String since) {
+  static RecomputedDays plan(SparkSession spark, Lake lake, Map<String, Long> inputs, String privacy, Map<String, String> tableIds, String since) {
     String table = TableNames.STATS_DAY_SUMMARIES;
     if (!lake.exists(table)) return all("no day summaries yet");
-    JsonNode note = read(lake.commitNote(table, lake.version(table)));
+    String text = lake.lastNote(table);
+    if (text == null) return all("the day summaries' log does not say what they were computed from");
+    JsonNode note = read(text);
     if (note == null || note.path("format").asInt(-1) != StatsSchemas.DAY_SUMMARIES_FORMAT) return all("the day summaries were computed by another release");
     if (!privacy.equals(note.path("privacy").asText())) return all("the privacy settings changed: conf/privacy.yaml or the pseudonym key");
-    if (!examplesTableId.equals(note.path("examples_table_id").asText())) return all("the examples table was made again");
+    Map<String, String> notedIds = new LinkedHashMap<>();
+    note.path("table_ids").fields().forEachRemaining(f -> notedIds.put(f.getKey(), f.getValue().asText()));
+    if (!Objects.equals(notedIds.get(TableNames.EXAMPLES), tableIds.get(TableNames.EXAMPLES))) return all("the examples table was made again");
     Map<String, Long> noted = new LinkedHashMap<>();
     note.path("input_versions").fields().forEachRemaining(f -> noted.put(f.getKey(), f.getValue().asLong()));
     long was = noted.getOrDefault(TableNames.EXAMPLES, -1L), now = inputs.get(TableNames.EXAMPLES);
     if (was < 0 || was > now) return all("the examples table is older than the summaries");
+    Long reviewsWas = noted.get(TableNames.ENRICHMENTS), reviewsNow = inputs.get(TableNames.ENRICHMENTS);
+    if (reviewsWas != null) {
+      if (!Objects.equals(notedIds.get(TableNames.ENRICHMENTS), tableIds.get(TableNames.ENRICHMENTS))) return all("the enrichments table was deleted or made again");
+      if (reviewsWas > reviewsNow) return all("the enrichments table is older than the summaries");
+      // VACUUM (maintain, forget --vacuum) may have deleted the files of the version the summaries read.
+      Optional<String> gone = lake.whyUnreadable(TableNames.ENRICHMENTS, reviewsWas, "enrichments version " + reviewsWas + ", which the summaries were computed from,");
+      if (gone.isPresent()) return all(gone.get());
+    }
     SortedSet<String> days = new TreeSet<>();
     boolean nullDay = false;
     List<String> changes = new java.util.ArrayList<>();
@@ -112,21 +124,17 @@ public record RecomputedDays(boolean all, SortedSet<String> days, boolean nullDa
       Optional<Set<Map<String, String>>> touched = lake.partitionsChangedBetween(TableNames.EXAMPLES, was, now);
       if (touched.isEmpty()) return all("the examples' log between versions " + was + " and " + now + " does not say which days changed");
       for (Map<String, String> p : touched.get()) {
+        if (!p.containsKey(dev.toolcalls.schemas.ExamplesSchema.EVENT_DATE)) return all("the examples are not partitioned by " + dev.toolcalls.schemas.ExamplesSchema.EVENT_DATE);
         String day = p.get(dev.toolcalls.schemas.ExamplesSchema.EVENT_DATE);
         if (day == null) nullDay = true;
         else days.add(day);
       }
       changes.add("examples " + was + " -> " + now);
     }
-    Long reviewsWas = noted.get(TableNames.ENRICHMENTS), reviewsNow = inputs.get(TableNames.ENRICHMENTS);
     if (!Objects.equals(reviewsWas, reviewsNow)) {
-      try {
-        for (Row r : reviewedDays(spark, lake, reviewsWas, reviewsNow, now)) {
-          if (r.isNullAt(0)) nullDay = true;
-          else days.add(r.getString(0));
-        }
-      } catch (RuntimeException e) { // Delta's (a checked AnalysisException to Java): that version's files were vacuumed
-        return all("the reviews the summaries were computed from are no longer in the lake");
+      for (Row r : reviewedDays(spark, lake, reviewsWas, reviewsNow, now)) {
+        if (r.isNullAt(0)) nullDay = true;
+        else days.add(r.getString(0));
       }
       changes.add("enrichments " + (reviewsWas == null ? "none" : reviewsWas) + " -> " + (reviewsNow == null ? "none" : reviewsNow));
     }

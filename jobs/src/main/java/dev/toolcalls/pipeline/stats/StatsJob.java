@@ -126,17 +126,19 @@ public final class StatsJob {
       registerPrivacy(scrubber);
       // What the stored summaries must have been computed under to be reused, and what a new commit of them notes.
       String privacy = scrubber.fingerprint();
-      String examplesTableId = lake.tableId(TableNames.EXAMPLES);
+      // The Delta ids of the tables read: a table deleted and made again starts its versions anew.
+      Map<String, String> tableIds = new LinkedHashMap<>();
+      for (String t : inputs.keySet()) tableIds.put(t, lake.tableId(t));
 
       // Generated code or interpreted (see GeneratedCode): the pass by the bytes of the days it
       // reads; all else reads only day summaries (a few rows per day and group), always small
       // work: dozens of small Spark jobs that would otherwise each compile their code (a month's
       // merge and writes in a fresh JVM: 27 -> 20 s).
       RecomputedDays days = timer.time("which days changed",
-          () -> GeneratedCode.forWork(spark, 0, codegenFromBytes, () -> RecomputedDays.plan(spark, lake, inputs, privacy, examplesTableId, options.since)));
+          () -> GeneratedCode.forWork(spark, 0, codegenFromBytes, () -> RecomputedDays.plan(spark, lake, inputs, privacy, tableIds, options.since)));
       if (!days.none()) {
         timer.time("one pass over training_examples (days to recompute)",
-            () -> GeneratedCode.forWork(spark, passWork(lake, days), codegenFromBytes, () -> writeDaySummaries(lake, days, inputs, RecomputedDays.note(runId, inputs, privacy, examplesTableId))));
+            () -> GeneratedCode.forWork(spark, passWork(lake, days), codegenFromBytes, () -> writeDaySummaries(lake, days, inputs, RecomputedDays.note(runId, inputs, privacy, tableIds))));
       }
       return GeneratedCode.forWork(spark, 0, codegenFromBytes, () -> statistics(lake, inputs, days, runId, timer));
     } finally {
@@ -225,7 +227,7 @@ public final class StatsJob {
 
   /** The last stats run's commit note on quality_stats (which must exist), or null when it is not one of ours. */
   public static Computed lastComputed(SparkSession spark, Lake lake) {
-    String last = lake.commitNote(TableNames.QUALITY_STATS, lake.version(TableNames.QUALITY_STATS));
+    String last = lake.lastNote(TableNames.QUALITY_STATS);
     if (last == null) return null;
     try {
       com.fasterxml.jackson.databind.JsonNode note = new com.fasterxml.jackson.databind.ObjectMapper().readTree(last);

@@ -91,6 +91,52 @@ class IncrementalStatsTest extends SparkTestBase {
     assertEquals("every day (the examples table was made again)", stats(lake, PipelineConfig.defaults()).recomputed());
   }
 
+  /**
+   * maintain's OPTIMIZE and VACUUM commits change no rows: the summaries stay current. The files of
+   * the reviews they were computed from vacuumed, or an enrichments table deleted and made again
+   * (its versions counted anew), send the run to every day, without failing.
+   */
+  @Test
+  void maintainKeepsTheSummariesAndReviewsVacuumedOrMadeAgainComputeEveryDay() throws IOException {
+    Lake lake = StatsLakes.eightDays(spark, tmp);
+    String id = lake.read(TableNames.EXAMPLES).orderBy("id").select("id").first().getString(0);
+    review(lake, id, 0.3);
+    stats(lake, PipelineConfig.defaults());
+    long before = lake.version(TableNames.STATS_DAY_SUMMARIES);
+    dev.toolcalls.pipeline.job.MaintainJob.Options m = new dev.toolcalls.pipeline.job.MaintainJob.Options();
+    m.lakeDir = lake.root();
+    new dev.toolcalls.pipeline.job.MaintainJob(spark, m).execute();
+    assertTrue(lake.version(TableNames.STATS_DAY_SUMMARIES) > before, "maintain committed to the summaries");
+    assertTrue(stats(lake, PipelineConfig.defaults()).recomputed().startsWith("no day"));
+
+    review(lake, id, 0.4);
+    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+    spark.conf().set(check, "false");
+    try {
+      spark.sql("VACUUM delta.`" + lake.path(TableNames.ENRICHMENTS) + "` RETAIN 0 HOURS").count();
+    } finally {
+      spark.conf().set(check, "true");
+    }
+    String vacuumed = stats(lake, PipelineConfig.defaults()).recomputed();
+    assertTrue(vacuumed.startsWith("every day (enrichments version ") && vacuumed.contains(", which the summaries were computed from, is no longer in the lake: "), vacuumed);
+    Map<String, List<String>> afterVacuum = statistics(lake);
+
+    deleteTable(lake, TableNames.ENRICHMENTS);
+    review(lake, id, 0.5);
+    review(lake, id, 0.4); // version 1 again, of another table
+    assertEquals("every day (the enrichments table was deleted or made again)", stats(lake, PipelineConfig.defaults()).recomputed());
+    assertEquals(afterVacuum, statistics(lake)); // the same review as before, so the same statistics
+  }
+
+  void review(Lake lake, String id, double quality) throws IOException {
+    Path file = Files.createTempFile(tmp, "review", ".jsonl");
+    Files.writeString(file, "{\"id\": \"" + id + "\", \"quality_score\": " + quality + ", \"reasoning\": \"Checked.\"}\n");
+    dev.toolcalls.pipeline.enrich.EnrichApplyJob.Options a = new dev.toolcalls.pipeline.enrich.EnrichApplyJob.Options();
+    a.lakeDir = lake.root();
+    a.file = file.toString();
+    new dev.toolcalls.pipeline.enrich.EnrichApplyJob(spark, a).execute();
+  }
+
   static StatsJob.Result stats(Lake lake, PipelineConfig config) {
     StatsJob.Options o = new StatsJob.Options();
     o.lakeDir = lake.root();
