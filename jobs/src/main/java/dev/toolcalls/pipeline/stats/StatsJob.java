@@ -22,7 +22,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
@@ -196,7 +195,7 @@ public final class StatsJob {
     Dataset<Row> rows = spark.sql(StatsSql.daySummaries(which));
     if (inputs.containsKey(TableNames.ENRICHMENTS)) rows = rows.unionByName(spark.sql(StatsSql.dayReviewSummaries(inputs.get(TableNames.EXAMPLES), which)));
     // A few rows per day and group: one file per commit.
-    var writer = conform(rows, StatsSchemas.DAY_SUMMARIES).coalesce(1).write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", note);
+    var writer = conform(rows, StatsSchemas.DAY_SUMMARIES).coalesce(1).write().format("delta").mode(lake.replacingMode(TableNames.STATS_DAY_SUMMARIES)).option("userMetadata", note);
     writer = days.all() ? writer.option("overwriteSchema", "true") : writer.option("replaceWhere", days.predicate(StatsSchemas.DAY));
     writer.save(lake.path(TableNames.STATS_DAY_SUMMARIES));
     return null;
@@ -246,7 +245,7 @@ public final class StatsJob {
     try {
       long n = out.count();
       // mergeSchema: a table written before a column was added (quality_stats' redaction and token columns) gains it.
-      out.coalesce(1).write().format("delta").mode(SaveMode.Overwrite).option("userMetadata", note).option("mergeSchema", "true").save(lake.path(table));
+      out.coalesce(1).write().format("delta").mode(lake.replacingMode(table)).option("userMetadata", note).option("mergeSchema", "true").save(lake.path(table));
       return n;
     } finally {
       out.unpersist();
