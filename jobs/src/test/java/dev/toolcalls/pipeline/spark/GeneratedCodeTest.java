@@ -20,15 +20,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A job's expressions interpreted below the work threshold, generated above it, never against the user's settings. */
+/** A job's expressions interpreted and its plan not adaptive below the work threshold, generated and adaptive above it, never against the user's settings. */
 class GeneratedCodeTest extends SparkTestBase {
   private static final long MB = 1024 * 1024;
   private final Map<String, String> sessionSettings = new HashMap<>();
 
-  /** As in a production session: neither setting given (the tests' session sets both). */
+  /** As in a production session: none of the settings given (the tests' session sets some). */
   @BeforeEach
   void asInProduction() {
-    for (String key : GeneratedCode.INTERPRETED.keySet()) {
+    for (String key : GeneratedCode.SMALL_JOB.keySet()) {
       sessionSettings.put(key, spark.conf().get(key));
       spark.conf().unset(key);
     }
@@ -42,26 +42,26 @@ class GeneratedCodeTest extends SparkTestBase {
   @Test
   void aSmallJobRunsInterpretedAndTheSettingsAreUnsetAfterIt() {
     Map<String, String> during = GeneratedCode.forWork(spark, 1 * MB, 8 * MB, this::settings);
-    assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "false", GeneratedCode.FACTORY_MODE, "NO_CODEGEN"), during);
+    assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "false", GeneratedCode.FACTORY_MODE, "NO_CODEGEN", GeneratedCode.ADAPTIVE, "false"), during);
     // The rows are Spark's either way; only how it evaluates them changes.
     assertEquals(List.of(6L), GeneratedCode.forWork(spark, 1 * MB, 8 * MB, () -> spark.range(4).selectExpr("sum(id) AS s").as(org.apache.spark.sql.Encoders.LONG()).collectAsList()));
     assertFalse(GeneratedCode.forWork(spark, 1 * MB, 8 * MB, this::wholeStagePlan), "no whole-stage code in a small job's plan");
     assertTrue(GeneratedCode.forWork(spark, 8 * MB, 8 * MB, this::wholeStagePlan), "whole-stage code from the threshold on");
     assertTrue(GeneratedCode.userLeftAlone(spark), "unset again after the job");
-    assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "true", GeneratedCode.FACTORY_MODE, "FALLBACK"), settings(), "Spark's defaults again");
+    assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "true", GeneratedCode.FACTORY_MODE, "FALLBACK", GeneratedCode.ADAPTIVE, "true"), settings(), "Spark's defaults again");
   }
 
   @Test
   void aJobFromTheThresholdOnRunsGeneratedCode() {
-    assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "true", GeneratedCode.FACTORY_MODE, "FALLBACK"), GeneratedCode.forWork(spark, 8 * MB, 8 * MB, this::settings));
-    assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "true", GeneratedCode.FACTORY_MODE, "FALLBACK"), GeneratedCode.forWork(spark, 0, 0, this::settings), "from_mb 0: always generated");
+    assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "true", GeneratedCode.FACTORY_MODE, "FALLBACK", GeneratedCode.ADAPTIVE, "true"), GeneratedCode.forWork(spark, 8 * MB, 8 * MB, this::settings));
+    assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "true", GeneratedCode.FACTORY_MODE, "FALLBACK", GeneratedCode.ADAPTIVE, "true"), GeneratedCode.forWork(spark, 0, 0, this::settings), "from_mb 0: always generated");
   }
 
   @Test
   void whatTheUserSetIsLeftAlone() {
     spark.conf().set(GeneratedCode.WHOLE_STAGE, "true");
     try {
-      assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "true", GeneratedCode.FACTORY_MODE, "FALLBACK"), GeneratedCode.forWork(spark, 1, 8 * MB, this::settings));
+      assertEquals(Map.of(GeneratedCode.WHOLE_STAGE, "true", GeneratedCode.FACTORY_MODE, "FALLBACK", GeneratedCode.ADAPTIVE, "true"), GeneratedCode.forWork(spark, 1, 8 * MB, this::settings));
       assertEquals("true", spark.conf().get(GeneratedCode.WHOLE_STAGE));
     } finally {
       spark.conf().unset(GeneratedCode.WHOLE_STAGE);
@@ -107,7 +107,7 @@ class GeneratedCodeTest extends SparkTestBase {
 
   private Map<String, String> settings() {
     Map<String, String> now = new HashMap<>();
-    for (String key : GeneratedCode.INTERPRETED.keySet()) now.put(key, spark.conf().get(key));
+    for (String key : GeneratedCode.SMALL_JOB.keySet()) now.put(key, spark.conf().get(key));
     return now;
   }
 

@@ -44,9 +44,10 @@ public abstract class SparkTestBase {
    * (Janino, then the JIT on it) cost more than running it (StatsJobTest + ExportJobTest 168-179 s
    * against 209-240 s, in turn). Generated code is still tested: ExtractJobTest turns it on
    * ({@link #generatedCode}), and StandaloneClusterIT's drivers and executors run with it and must
-   * give this session's rows and bytes.
+   * give this session's rows and bytes. Adaptive execution stays on (as in production from 8 MB of
+   * work): the tests exercise the plans large runs take.
    */
-  public static final List<String> NO_GENERATED_CODE = settings(dev.toolcalls.pipeline.spark.GeneratedCode.INTERPRETED);
+  public static final List<String> NO_GENERATED_CODE = settings(java.util.Map.of("spark.sql.codegen.wholeStage", "false", "spark.sql.codegen.factoryMode", "NO_CODEGEN"));
   /** The settings of {@link #NO_GENERATED_CODE}, with Spark's own defaults (generated code on). */
   private static final java.util.Map<String, String> GENERATED_CODE = java.util.Map.of("spark.sql.codegen.wholeStage", "true", "spark.sql.codegen.factoryMode", "FALLBACK");
   /** Generated code set on explicitly, as {@code key=value} settings (StandaloneClusterIT's cluster runs). */
