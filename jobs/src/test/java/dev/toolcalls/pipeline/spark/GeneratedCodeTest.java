@@ -29,13 +29,15 @@ class GeneratedCodeTest extends SparkTestBase {
   @BeforeEach
   void asInProduction() {
     for (String key : GeneratedCode.SMALL_JOB.keySet()) {
-      sessionSettings.put(key, spark.conf().get(key));
+      if (spark.sessionState().conf().contains(key)) sessionSettings.put(key, spark.conf().get(key));
       spark.conf().unset(key);
     }
   }
 
   @AfterEach
   void backToTheTestSession() {
+    // Only what the session had set: a key it left unset stays unset (Spark's default, not a copy of it).
+    GeneratedCode.SMALL_JOB.keySet().forEach(spark.conf()::unset);
     sessionSettings.forEach(spark.conf()::set);
   }
 
